@@ -1,0 +1,111 @@
+"""Sign-in policy in one place: throttling, session limits, verified therapists, re-auth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from boundaries import clock
+from boundaries.accounts.models import LoginAttempt
+
+View = Callable[..., HttpResponseBase]
+
+
+def _username_hash(username: str) -> str:
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def login_throttled(request: HttpRequest, username: str) -> bool:
+    """Too many recent failures for this username, or from this address."""
+    since = clock.now() - dt.timedelta(minutes=settings.LOGIN_THROTTLE_MINUTES)
+    failures = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
+    by_name = failures.filter(username_hash=_username_hash(username)).count()
+    ip = client_ip(request)
+    by_ip = failures.filter(ip=ip).count() if ip else 0
+    return (
+        by_name >= settings.LOGIN_FAILURES_PER_USERNAME or by_ip >= settings.LOGIN_FAILURES_PER_IP
+    )
+
+
+def note_attempt(request: HttpRequest, username: str, *, succeeded: bool) -> None:
+    LoginAttempt.objects.create(
+        username_hash=_username_hash(username),
+        ip=client_ip(request),
+        succeeded=succeeded,
+        at=clock.now(),
+    )
+    # Keep only what throttling needs.
+    horizon = clock.now() - dt.timedelta(days=1)
+    LoginAttempt.objects.filter(at__lt=horizon).delete()
+
+
+def start_session(request: HttpRequest) -> None:
+    stamp = clock.now().isoformat()
+    request.session["auth_started"] = stamp
+    request.session["last_seen"] = stamp
+
+
+class SessionLimitsMiddleware:
+    """End a signed-in session after 15 minutes idle or 12 hours in all (settings)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and "auth_started" in request.session:
+            now = clock.now()
+            started = dt.datetime.fromisoformat(request.session["auth_started"])
+            seen = dt.datetime.fromisoformat(request.session["last_seen"])
+            idle = dt.timedelta(seconds=settings.SESSION_IDLE_SECONDS)
+            absolute = dt.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+            if now - seen > idle or now - started > absolute:
+                logout(request)
+                target = reverse("accounts:login") + "?" + urlencode({"expired": "1"})
+                return redirect(target)
+            request.session["last_seen"] = now.isoformat()
+        return self.get_response(request)
+
+
+def therapist_required(view: View) -> View:
+    """Signed in with password AND a second factor, and a therapist of some practice."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user: Any = request.user
+        if not user.is_authenticated:
+            return redirect(reverse("accounts:login") + "?" + urlencode({"next": request.path}))
+        if not hasattr(user, "therapist"):
+            raise Http404  # a client, or an operator without a practice: nothing here for them
+        if not user.is_verified():
+            return redirect("accounts:second_factor")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def recent_reauth_required(view: View) -> View:
+    """Exports and revealing vault content need a fresh password and code."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        stamp = request.session.get("reauth_at")
+        fresh = dt.timedelta(seconds=settings.REAUTH_SECONDS)
+        if stamp is None or clock.now() - dt.datetime.fromisoformat(stamp) > fresh:
+            return redirect(reverse("accounts:reauth") + "?" + urlencode({"next": request.path}))
+        return view(request, *args, **kwargs)
+
+    return therapist_required(wrapper)

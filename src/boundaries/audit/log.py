@@ -1,0 +1,138 @@
+"""Append audit entries to the hash chain. Call ``record()`` inside the transaction of the change.
+
+Appends serialize on the one ``ChainHead`` row: ``select_for_update()`` on
+PostgreSQL, the write lock that SQLite's IMMEDIATE transactions take at BEGIN.
+A writer reads the head, links its entries to it and moves it on, all in the
+transaction of the change, so two writers can never both take the same seq;
+the unique ``seq`` is the backstop if anything bypasses the lock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from boundaries.audit.chain import GENESIS, canonical_details, canonical_time, entry_hash
+from boundaries.audit.models import AuditEntry, ChainHead
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from boundaries.practices.models import Practice
+
+__all__ = ["append", "entry", "record"]
+
+
+def record(
+    *,
+    action: str,
+    obj: Model | None = None,
+    practice: Practice | None,
+    actor: Any = None,  # a User, an AnonymousUser or None
+    actor_label: str = "",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """Append one entry. ``details`` holds ids and decisions only, never content."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the transaction of the change")
+    made = entry(
+        action=action,
+        obj=obj,
+        practice=practice,
+        actor=actor,
+        actor_label=actor_label,
+        reason=reason,
+        details=details,
+        object_type=object_type,
+        object_id=object_id,
+    )
+    append([made])
+    return made
+
+
+def entry(
+    *,
+    action: str,
+    obj: Model | None = None,
+    practice: Practice | None,
+    actor: Any = None,
+    actor_label: str = "",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEntry:
+    """An unsaved entry, for ``append`` to link with others under one lock (see ``record``)."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    label = actor_label or (user.get_username() if user is not None else "system")
+    return AuditEntry(
+        practice=practice,
+        actor=user,
+        actor_label=label[:120],
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        reason=reason[:500],
+        details=details or {},
+        created_at=timezone.now(),
+    )
+
+
+def append(entries: Sequence[AuditEntry]) -> None:
+    """Link unsaved entries onto the chain, in order, and insert them (one lock for all)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries must be appended inside a transaction")
+    if not entries:
+        return
+    head = _locked_head()
+    seq, prev = head.seq, head.entry_hash
+    for entry in entries:
+        text = canonical_details(entry.details)
+        # Stored with sorted keys, so the text SQLite keeps is already canonical
+        # and verification takes its fast path.
+        entry.details = json.loads(text)
+        seq += 1
+        entry.seq = seq
+        entry.prev_hash = prev
+        prev = entry.entry_hash = entry_hash(
+            seq=seq,
+            prev_hash=entry.prev_hash,
+            created_at=canonical_time(entry.created_at),
+            practice_id=entry.practice_id,
+            actor_id=entry.actor_id,
+            actor_label=entry.actor_label,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            reason=entry.reason,
+            details=text,
+        )
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    ChainHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
+
+
+def _locked_head() -> ChainHead:
+    """The chain head, locked until the transaction ends; made on first use."""
+    heads = ChainHead.objects.select_for_update()
+    head = heads.filter(pk=1).first()
+    if head is not None:
+        return head
+    # First append (or an emptied table): start from the newest entry, if any.
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    seq, digest = last if last is not None else (0, GENESIS)
+    try:
+        with transaction.atomic():
+            ChainHead.objects.create(id=1, seq=seq, entry_hash=digest)
+    except IntegrityError:
+        pass  # another writer made it first; wait for its lock below
+    return heads.get(pk=1)

@@ -1,0 +1,32 @@
+"""Raw RFC 5322 bytes to an inbox ``Arrival``: shared by the SMTP receiver and the IMAP poller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from boundaries.channels.email.parse import parse_email
+
+
+def ingest_raw_email(practice: Any, raw: bytes, *, envelope_sender: str = "") -> Any:
+    """Parse and ingest one message for one practice; returns inbox ``Ingested``."""
+    from boundaries.inbox.actions import do_ingest
+
+    return do_ingest(practice, arrival_from_email(raw, envelope_sender=envelope_sender))
+
+
+def arrival_from_email(raw: bytes, *, envelope_sender: str = "") -> Any:
+    """The inbox ``Arrival`` for raw RFC 5322 bytes (the parser never raises)."""
+    from boundaries.inbox.actions import Arrival
+
+    parsed = parse_email(raw, now=timezone.now())
+    sender = envelope_sender.strip().lower()
+    return Arrival(
+        message=parsed.message,
+        raw=raw,
+        external_id=parsed.message_id,
+        reply_address=parsed.sender_address or sender,
+        auto_generated=parsed.auto_generated or sender == "<>",
+        extra={"references": list(parsed.references)},
+    )

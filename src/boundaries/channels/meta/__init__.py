@@ -1,0 +1,1 @@
+"""Facebook Page and Instagram through Meta's webhooks and Send API (private replies only)."""

@@ -1,0 +1,1 @@
+"""Text messages through Twilio: the inbound webhook, STOP/START/HELP, and replies."""

@@ -1,0 +1,141 @@
+"""Pictures sent by MMS: fetched from Twilio into the client's vault, then deleted at Twilio.
+
+Twilio keeps an MMS's media until it is deleted (REST API, Media resource):
+``GET /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}``
+answers with a redirect to the file on Twilio's storage, and ``DELETE`` on the
+same resource (``.json``) removes it (204). The webhook's ``MediaUrl{n}`` fields
+name those resources. Our account credentials go only to that resource on the
+configured API host; the redirect is followed without them.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from boundaries.channels.sms.outbound import TIMEOUT_SECONDS, TwilioConfig
+from boundaries.channels.sms.parse import media_count
+
+__all__ = ["MediaError", "MediaRef", "delete_media", "fetch_media", "media_refs"]
+
+logger = logging.getLogger(__name__)
+
+_MEDIA_PATH = re.compile(
+    r"^/2010-04-01/Accounts/(?P<account>AC[0-9a-f]{32})/Messages/MM[0-9a-f]{32}"
+    r"/Media/(?P<sid>ME[0-9a-f]{32})$",
+    re.IGNORECASE,
+)
+MAX_REDIRECTS = 3
+
+
+class MediaError(Exception):
+    """Twilio did not hand over or delete the media. ``permanent`` when retrying cannot help."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    number: int  # 1-based, as the client sent them
+    url: str  # the Media resource at the configured API host
+    sid: str  # ME...
+
+
+def media_refs(
+    params: Mapping[str, Sequence[str]], config: TwilioConfig
+) -> tuple[list[MediaRef], int]:
+    """The webhook's media that belong to this account's API, and how many others were named."""
+    base = urllib.parse.urlsplit(config.api_base)
+    refs: list[MediaRef] = []
+    foreign = 0
+    for n in range(media_count(params)):
+        url = urllib.parse.urlsplit((params.get(f"MediaUrl{n}") or [""])[0])
+        match = _MEDIA_PATH.match(url.path)
+        if (
+            (url.scheme, url.netloc) != (base.scheme, base.netloc)
+            or match is None
+            or match["account"] != config.account_sid
+            or url.query
+        ):
+            foreign += 1
+            continue
+        resource = f"{base.scheme}://{base.netloc}{url.path}"
+        refs.append(MediaRef(number=n + 1, url=resource, sid=match["sid"]))
+    return refs, foreign
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # surfaces as HTTPError 30x: we follow it ourselves, without credentials
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _auth(config: TwilioConfig) -> dict[str, str]:
+    pair = base64.b64encode(f"{config.account_sid}:{config.auth_token}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+def fetch_media(ref: MediaRef, config: TwilioConfig, *, max_bytes: int) -> bytes:
+    """The media's bytes, at most ``max_bytes``. Raises ``MediaError``."""
+    url, headers = ref.url, _auth(config)
+    for _ in range(MAX_REDIRECTS + 1):
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked above
+        try:
+            with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return _read_limited(response, max_bytes)
+        except urllib.error.HTTPError as error:
+            location = error.headers.get("Location", "") if 300 <= error.code < 400 else ""
+            if not location:
+                raise _refused("fetch", error.code) from None
+            url = urllib.parse.urljoin(url, location)
+            if urllib.parse.urlsplit(url).scheme not in {"https", "http"}:
+                raise MediaError(
+                    "Twilio redirected to an unusable address", permanent=True
+                ) from None
+            headers = {}  # the storage link is signed; our credentials stay with Twilio's API
+        except (urllib.error.URLError, TimeoutError, ValueError) as error:
+            logger.warning("twilio media unreachable: %s", type(error).__name__)
+            raise MediaError("Twilio could not be reached", permanent=False) from None
+    raise MediaError("too many redirects", permanent=True)
+
+
+def delete_media(ref: MediaRef, config: TwilioConfig) -> None:
+    """Remove the media at Twilio; already gone counts as done. Raises ``MediaError``."""
+    request = urllib.request.Request(  # noqa: S310 - checked above
+        ref.url + ".json", method="DELETE", headers=_auth(config)
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS):
+            return
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return
+        raise _refused("delete", error.code) from None
+    except (urllib.error.URLError, TimeoutError, ValueError) as error:
+        logger.warning("twilio media unreachable: %s", type(error).__name__)
+        raise MediaError("Twilio could not be reached", permanent=False) from None
+
+
+def _read_limited(response: IO[bytes], max_bytes: int) -> bytes:
+    data = response.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise MediaError(f"larger than the upload limit ({max_bytes:,} bytes)", permanent=True)
+    return data
+
+
+def _refused(what: str, status: int) -> MediaError:
+    logger.warning("twilio refused a media %s status=%s", what, status)
+    # 429 and 5xx are Twilio being busy; any other 4xx will fail the same way again.
+    permanent = 400 <= status < 500 and status != 429
+    return MediaError(f"Twilio refused the media {what} (HTTP {status})", permanent=permanent)

@@ -1,0 +1,87 @@
+"""Moving an MMS's pictures from Twilio into the client's vault (see ``media``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from boundaries.audit.log import record
+from boundaries.channels.sms.media import MediaError, delete_media, fetch_media, media_refs
+from boundaries.channels.sms.outbound import twilio_config
+from boundaries.inbox.models import Message
+from boundaries.inbox.sealing import unseal
+from boundaries.vault.models import VaultObject
+
+MAX_ATTEMPTS = 6
+
+
+@task()
+def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
+    """Fetch each picture into the client's vault, then delete it at Twilio.
+
+    Safe to run again: a picture already in the vault is not fetched twice, and a
+    deletion Twilio already did counts as done. What Twilio is slow to give or
+    delete is tried again later; what cannot be stored (a refused type, over the
+    size or storage limit) stays at Twilio and is named in the audit entry.
+    """
+    from boundaries.vault.files import store_file
+    from boundaries.vault.sanitize import UploadRejectedError
+
+    message = Message.objects.select_related("practice", "client").get(pk=message_id)
+    if message.client is None:
+        return
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    params = urllib.parse.parse_qs(content.raw.decode("utf-8", "replace"), keep_blank_values=True)
+    config = twilio_config((params.get("To") or [""])[0])
+    refs, foreign = media_refs(params, config)
+    stored: list[int] = []
+    kept: dict[str, str] = {}  # string keys: audit details are canonical JSON
+    later = False
+    for ref in refs:
+        source = f"twilio:{ref.sid}"
+        try:
+            if not VaultObject.objects.filter(source=source).exists():
+                data = fetch_media(ref, config, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES)
+                store_file(
+                    client=message.client,
+                    data=data,
+                    filename=f"text message {message.pk}, picture {ref.number}",
+                    direction=VaultObject.Direction.FROM_CLIENT,
+                    actor_label="sms",
+                    source=source,
+                )
+                stored.append(ref.number)
+            delete_media(ref, config)
+        except UploadRejectedError as error:
+            kept[str(ref.number)] = f"not stored, left at Twilio: {error}"
+        except MediaError as error:
+            if error.permanent or attempt >= MAX_ATTEMPTS:
+                kept[str(ref.number)] = f"{error}; left at Twilio"
+            else:
+                later = True
+    with transaction.atomic():
+        record(
+            action="sms.media_moved",
+            obj=message,
+            practice=message.practice,
+            actor_label="worker",
+            details={
+                "stored": stored,
+                "kept_at_twilio": kept,
+                "ignored_foreign_links": foreign,
+                "attempt": attempt,
+                **({"retrying": True} if later else {}),
+            },
+        )
+        if later:
+            backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
+            move_media_to_vault.using(run_after=timezone.now() + backoff).enqueue(
+                message_id, attempt + 1
+            )

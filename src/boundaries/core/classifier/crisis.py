@@ -1,0 +1,815 @@
+"""Curated expressions of risk to life, with negation, history and figures of speech.
+
+Written by us, in UK and US phrasing, for messages a client sends a therapist.
+A statistical model trained on someone else's data misses what it never saw
+("took all my pills", "I'm standing on the bridge"), so these expressions
+stand next to it and the classifier raises a crisis when either says so.
+
+Three things keep the expressions from crying wolf without muting a real signal:
+
+- **Negation** governs a match only when it sits right in front of it in the
+  same clause ("I would never hurt myself", "no thoughts of harming myself").
+  A new subject, "but" or "just" between the two ends the negation, and
+  expressions whose meaning *is* a negation ("I don't want to live", "I can't
+  promise I won't hurt myself", "I'm not ok, I want to die") are never negated.
+- **History** ("I used to self-harm as a teenager", "years ago I took an
+  overdose") suppresses a match unless the same clause says it is happening
+  again or now.
+- **Figures of speech** ("this commute is killing me", "dying to see the film",
+  "I could kill for a coffee") never match a risk expression in the first place;
+  they, negations and history are reported as reassurance so the model needs
+  more certainty before it raises a crisis on its own.
+
+Every reason is a plain description of what was found; none quotes the message.
+"""
+
+# Regular-expression fragments read better whole than split mid-alternative to fit 100 columns.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+__all__ = ["RiskAssessment", "assess", "reassures"]
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    """What the expressions found in one message.
+
+    ``reasons`` are plain words for each kind of risk found (empty when none);
+    ``suppressed`` is true when an expression matched but was negated, placed in
+    the past or was the subject of a film or article: the message talks about
+    risk without reporting it, so the model alone should not be trusted at its
+    usual threshold (see also ``reassures``).
+    """
+
+    reasons: tuple[str, ...]
+    suppressed: bool
+
+    @property
+    def risk(self) -> bool:
+        return bool(self.reasons)
+
+
+# --------------------------------------------------------------------------- text
+_APOSTROPHES = str.maketrans({"'": None, "\u2019": None, "\u2018": None, "`": None})
+# Clause boundaries survive as " | " so that no expression reaches across them.
+_CLAUSE_PUNCTUATION = re.compile(r"\s*(?:[.!?;,:\n\u2014\u2013]+|\s-\s|\bbut\b|\bthough\b)\s*")
+_NON_WORD = re.compile(r"[^a-z0-9&|]+")
+
+#: Spellings and shorthand people text, folded to the words the expressions use.
+_TYPOS = {
+    "wanna": "want to",
+    "wana": "want to",
+    "wnat": "want",
+    "wan": "want",
+    "watn": "want",
+    "gonna": "going to",
+    "gunna": "going to",
+    "goin": "going",
+    "tryna": "trying to",
+    "kms": "kill myself",
+    "kys": "kill yourself",
+    "unalive": "kill",
+    "unaliving": "killing",
+    "myslef": "myself",
+    "mysefl": "myself",
+    "myelf": "myself",
+    "mysef": "myself",
+    "meself": "myself",
+    "tonite": "tonight",
+    "suicial": "suicidal",
+    "sucial": "suicidal",
+    "2nite": "tonight",
+    "tmrw": "tomorrow",
+    "2moro": "tomorrow",
+    "pils": "pills",
+    "tabs": "tablets",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "cnt": "cant",
+    "dnt": "dont",
+}
+# (a substring that must be present, the expression, its replacement): the
+# substring test spares most messages the substitution.
+_SPACED = (
+    ("my self", re.compile(r"\bmy self\b"), "myself"),
+    (" 2", re.compile(r"\b(want|going|have|got|need) 2\b"), r"\1 to"),
+    ("od", re.compile(r"\b(i|ive|i have|she|he|they|just) od(?:d|ed|ing)?\b"), r"\1 overdosed"),
+    ("any more", re.compile(r"\bany more\b"), "anymore"),
+    ("lie", re.compile(r"\bnot going to lie\b"), " "),
+    ("can not", re.compile(r"\bcan not\b"), "cannot"),
+    ("do not", re.compile(r"\bdo not\b"), "dont"),
+    ("will not", re.compile(r"\bwill not\b"), "wont"),
+    ("was not", re.compile(r"\bwas not\b"), "wasnt"),
+    ("were not", re.compile(r"\bwere not\b"), "werent"),
+    ("ngl", re.compile(r"\bngl\b"), " "),
+)
+
+
+@functools.lru_cache(maxsize=16)  # assess and reassures read the same message in turn
+def _clean(text: str) -> str:
+    lowered = text.lower().translate(_APOSTROPHES)
+    clauses = _CLAUSE_PUNCTUATION.sub(" | ", lowered)
+    words = " ".join([_TYPOS.get(word, word) for word in _NON_WORD.sub(" ", clauses).split()])
+    for needle, pattern, replacement in _SPACED:
+        if needle in words:
+            words = pattern.sub(replacement, words)
+    return words
+
+
+# ------------------------------------------------------------------ vocabulary
+_SELF = r"(?:myself|me self)"
+_SUICID = r"s[uoa]{1,3}i?[cs]{1,2}[iy]?d"
+_SUICIDAL = _SUICID + r"(?:i?al|el|le|l)\b"
+_SUICIDE = (
+    _SUICID
+    + r"e\b(?! (?:prevention|awareness|rates?|training|charity|hotline|helpline|line|statistics"
+    r"|squad|bomb\w*|forest|watch))"
+)
+_DRUG = (
+    r"(?:pills|pill|tablets|tablet|meds|medication|medicine|paracetamol|tylenol|acetaminophen"
+    r"|ibuprofen|aspirin|painkillers|co codamol|cocodamol|codeine|sertraline|fluoxetine"
+    r"|citalopram|mirtazapine|diazepam|xanax|valium|insulin|antidepressants|sleeping \w+"
+    r"|of my \w+|of her \w+|of his \w+|in the (?:medicine )?cabinet|bottle)"
+)
+_AMOUNT = (
+    r"(?:all|a whole|the whole|a load|loads|lots|a lot|a bunch|a handful|handfuls|a bottle"
+    r"|a packet|packets|a box|boxes|a strip|strips|too many|everything|\d{2,}|twenty|thirty"
+    r"|forty|fifty|sixty|a hundred|a month s worth|a months worth)"
+)
+_PEOPLE = (
+    r"(?:family|kids|children|partner|wife|husband|mum|mom|mam|dad|parents|sister|brother"
+    r"|son|daughter|everyone|friends|boyfriend|girlfriend|flatmate|roommate)"
+)
+_ABUSER = (
+    r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|father|stepdad|mum|mother"
+    r"|brother|son|someone|somebody)"
+)
+
+# (reason, expression, negatable). A negatable expression is dropped when a negator
+# governs it ("never hurt myself"); the others carry their own negation.
+_RISK: tuple[tuple[str, str, bool], ...] = (
+    # Suicidal thoughts and intent.
+    ("talks of suicide or suicidal thoughts", _SUICIDAL, True),
+    (
+        "talks of suicide or suicidal thoughts",
+        r"\b(?:thinking|thought|thoughts|think|considering|consider|contemplating|contemplate"
+        r"|planning|plan|commit|committing|about|of)(?: about| of)? " + _SUICIDE,
+        True,
+    ),
+    ("talks of suicide or suicidal thoughts", _SUICIDE + r" (?:note|letter|plan|pact)", True),
+    ("talks of killing themselves", r"\b(?:kill|killing|killed) " + _SELF, True),
+    (
+        "talks of ending their life",
+        (
+            r"\b(?:end|ending|take|taking|took) (?:my|my own) life\b|\bend(?:ing)? it all\b"
+            r"|\bend(?:ing)? everything\b|\bend(?:ing)? (?:it|things)\b(?! (?:with|between|off|there|"
+            r"early|here|at|on|for today|now with))"
+        ),
+        True,
+    ),
+    (
+        "says they want to die",
+        (
+            r"\b(?:want|wants|wanted|wanting|wish|wishing|longing|ready|deserve|prefer|like) to "
+            r"(?:die|dye(?! (?:my|her|his|it|the|your)))\b"
+        ),
+        True,
+    ),
+    (
+        "says they want to die",
+        (
+            r"\b(?:wish|wishing|wished) (?:i was|i were|i was just|to be|i could be) dead\b"
+            r"|\b(?:better off|rather be|might as well be|should be|want to be|id be better) dead\b"
+            r"|\b(?:if|when|once) im dead\b|\b(?:until|till|til) i (?:die|am dead|m dead)\b"
+            r"|\bdie in my sleep\b|\bmy (?:own )?funeral\b"
+        ),
+        True,
+    ),
+    (
+        "says they do not want to live",
+        (
+            r"\b(?:dont|do not|no longer|really dont|dont really|never) (?:want|wish|wanna) "
+            r"(?:to )?(?:live|be alive|be here|exist|wake up|be around|go on|carry on|keep going"
+            r"|keep living|stay alive|be on this earth)\b"
+        ),
+        False,
+    ),
+    (
+        "says they do not want to live",
+        (
+            r"\b(?:want|wish|wishing|hope|hoping|like) (?:i could |to |that )?(?:i )?"
+            r"(?:not exist|stop existing|cease to exist|never wake up|dont wake up|do not wake up"
+            r"|wont wake up|go to sleep forever|sleep forever|disappear (?:forever|for good|"
+            r"permanently)|be gone (?:forever|for good))\b|\b(?:and|&) (?:not|never) wake up\b"
+        ),
+        False,
+    ),
+    (
+        "says they may not be alive soon",
+        (
+            r"\b(?:wont|will not|not going to|not) (?:be |still be )?alive\b"
+            r"|\b(?:wont|will not) be (?:here|around) (?:by then|much longer|for (?:much|very) long"
+            r"|anymore|after tonight|by the weekend|by tomorrow|tomorrow|where im going)\b"
+            r"|\bnot going to be (?:here|around) anymore\b"
+            r"|\b(?:dont think|not sure) (?:ill|i will|i can|i am going to|im going to) "
+            r"(?:still )?(?:be here|be around|be alive|make it|last|survive|stay safe"
+            r"|keep myself safe)\b|\bwont have to worry about me\b|\bwhere im going\b|\btonights the night\b"
+        ),
+        False,
+    ),
+    (
+        "says they are not afraid of dying",
+        (
+            r"\b(?:not|no longer|stopped being) (?:afraid|scared|frightened) (?:of dying|to die"
+            r"|of death)\b|\blooking forward to (?:dying|death|being dead)\b"
+        ),
+        False,
+    ),
+    # Hopelessness about going on living.
+    (
+        "hopeless about going on living",
+        (
+            r"\b(?:no|not any|isnt any|isnt a|is no|theres no|dont see (?:a|any|the)|cant see (?:a|any"
+            r"|the)|without any|whats the|what is the|whats even the) (?:point|reason|sense|use) "
+            r"(?:in |of |to )?(?:going on|carrying on|living|being alive|being here|staying alive|life"
+            r"|keep(?:ing)? (?:going|living)|anything anymore|anything|me being here|trying anymore"
+            r"|live|go on|carry on|stay alive|keep going|keep living|be here|existing|exist)\b"
+        ),
+        False,
+    ),
+    (
+        "hopeless about going on living",
+        (
+            r"\b(?:life|living) (?:isnt|is not|aint|is no longer|no longer|doesnt feel|dont feel) "
+            r"worth (?:living|it)\b|\bnot worth living\b|\bno reason to (?:live|go on|carry on"
+            r"|keep going|stay)\b|\bno way out (?:except|but|other than)\b"
+            r"|\bcant see a way out\b|\bwhy (?:do )?i (?:bother|keep) (?:staying alive|living|going on"
+            r"|being alive|existing)\b"
+        ),
+        False,
+    ),
+    (
+        "hopeless about going on living",
+        (
+            r"\b(?:cant|cannot|can not|unable to) (?:go on|carry on|keep going)\b(?! (?:with|at|in|"
+            r"like this (?:at|with|in)))|\b(?:cant|cannot|can not) (?:do this|do it|cope|take it|"
+            r"take this|live like this|live with this|keep doing this|face another day) anymore\b"
+        ),
+        False,
+    ),
+    (
+        "tired of living",
+        (
+            r"\b(?:tired|sick|exhausted|weary) of (?:living|being alive|life|existing|being here)\b"
+            r"|\bhad enough of (?:life|living|everything|it all|being alive)\b"
+            r"|\bdone with (?:life|living|it all|everything|being alive)\b"
+            r"|\b(?:done|finished) trying to live\b|\bgiv\w* up on (?:life|living)\b"
+            r"|\b(?:want|need) (?:it all|everything|the pain|this|it|all of it|all this) (?:to )?"
+            r"(?:stop|end|be over)(?: for good| forever| permanently)\b"
+            r"|\b(?:want|need) (?:it all|everything|all of it) to (?:stop|end|be over)\b"
+        ),
+        True,
+    ),
+    # A burden; others better off without them.
+    (
+        "feels others would be better off without them",
+        (
+            r"\bbetter off without me\b|\bbetter off if i (?:was|were|wasnt|werent|died|was gone"
+            r"|wasnt here|wasnt around)\b|\bif i (?:wasnt|werent|was not|were not) (?:here|around"
+            r"|alive)\b|\bif i (?:was|were) (?:gone|dead)\b|\bif i died\b"
+            r"|\bim (?:just )?a burden (?:to|on) (?:everyone|everybody|my \w+|them|you|all)\b"
+            r"|\b(?:no one|nobody|noone|no body) (?:would|will|is going to|would even|will even) "
+            r"(?:miss|notice|care)\b"
+        ),
+        False,
+    ),
+    # Plans, means and method.
+    (
+        "describes a plan or method",
+        (
+            r"\bplan (?:to (?:die|end|kill|do it|jump|overdose|hang)|for (?:how|when)|and (?:i know )?"
+            r"(?:when|how))\b|\b(?:have|got|made) (?:a|the) plan\b[a-z ]{0,35}\b(?:when|how|where|means"
+            r"|need|ready)\b|\b(?:know|worked out|decided|figured out|planned|planning|picked) "
+            r"(?:exactly )?(?:how|when|where) (?:i|id|ill|im going to|to) ?(?:would |will |am going "
+            r"to |going to )?(?:do it|kill|end|die)\b|\bhow id do it\b"
+        ),
+        False,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\b(?:googl\w*|search\w*|look\w* up|research\w*|reading about|read about) (?:for )?"
+            r"(?:ways|how|the best way|methods?) (?:to )?(?:die|kill|end|overdose|hang|commit)\b"
+            r"|\bhow many (?:pills|tablets|paracetamol|of my \w+) (?:it would|would|it takes|does it"
+            r"|to)\b|\bhow much \w+ (?:would|it would) (?:take to|kill)\b"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:stockpil\w*|saving up|saved up|collecting|collected|hoarding|hoarded|been saving"
+            r"|stashed|stashing) (?:my |some |enough |all my |up my |up )?(?:pills|tablets|meds"
+            r"|medication|paracetamol|painkillers|sleeping pills)\b|\bnoose\b"
+            r"|\b(?:bought|buy|got|have|tied|holding|ready|made)\b[a-z ]{0,12}\b(?:rope|gun|razor|"
+            r"razor blades?|blades?|pills to|tablets to)\b"
+            r"|\b(?:pills|tablets|meds|medication|knife|razor|blade|gun) (?:in front of me|next to me"
+            r"|in my hand|lined up|counted out|ready|out)\b|\bgot my (?:pills|tablets|meds) out\b"
+            r"|\bknife\b[a-z ]{0,30}\b(?:myself|on myself|my wrists?|my arms?)\b"
+            r"|\b(?:use|using) (?:it|them|that|this) on myself\b|\bengine running\b[a-z ]{0,20}\bgarage\b"
+        ),
+        False,
+    ),
+    # Overdose and poisoning.
+    (
+        "mentions an overdose",
+        (
+            r"\boverdos(?:e|ed|es|ing)\b(?! on (?:chocolate|caffeine|coffee|sugar|"
+            r"netflix|tv|cake|sweets|christmas|social))"
+        ),
+        True,
+    ),
+    (
+        "mentions an overdose",
+        r"\b(?:took|taken|take|taking|swallowed|swallow|downed|necked|had) "
+        + _AMOUNT
+        + r"\b[a-z ]{0,25}?"
+        + _DRUG
+        + r"\b|\b(?:swallowed|downed|necked) (?:some |her |his |my |"
+        r"the )?(?:pills|tablets|meds)\b|\b(?:taken|took) (?:some |her |his |their )?(?:pills"
+        r"|tablets) and\b",
+        True,
+    ),
+    # Self-harm.
+    ("mentions self-harm", r"\bself ?harm\w*|\bself ?injur\w*", True),
+    (
+        "mentions self-harm",
+        r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|scratch\w*|hit|hitting|punch\w*|harm"
+        r"\w*|hurt\w*|starv\w*|bite|biting|bit|strangl\w*|suffocat\w*|poison\w*|drown\w*|hang"
+        r"|hanging|hanged|shoot|shooting|stab|stabbing|stabbed) "
+        + _SELF
+        + r"\b(?! (?:playing|at the gym|cooking|lifting|running|falling|on a|on the|in the|by "
+        r"accident|accidentally|skiing|at work|training|laughing))",
+        True,
+    ),
+    (
+        "mentions self-harm",
+        (
+            r"\b(?:cut|cutting|slit|slitting|slash\w*) (?:my|both|her|his) (?:wrists?|arms?|legs?"
+            r"|thighs?|skin|stomach)\b|\bcutting again\b|\burges? to (?:cut|self)\b"
+            r"|\b(?:until|till) (?:i|it) bled\b|\bto feel (?:pain|the pain)\b"
+        ),
+        True,
+    ),
+    # Attempts.
+    (
+        "mentions a suicide attempt",
+        (
+            r"\b(?:tried|try|trying|attempted|attempt) (?:to )?(?:kill|end|hang|drown|overdose|take "
+            r"my)\b|\battempted (?:again|suicide)\b|\battempt on my life\b"
+        ),
+        True,
+    ),
+    # Dangerous places and acts.
+    (
+        "at or near a dangerous place",
+        (
+            r"\b(?:im|i am|standing|stood|sat|sitting|stuck|waiting|here|up) (?:on|at|by|near|under|"
+            r"on top of) (?:the |a |this |that )?(?:edge of (?:the )?)?(?:bridge|roof\w*|cliff\w*|"
+            r"railway\w*|train tracks|tracks|ledge|car park roof|top of (?:the|a) \w+)\b"
+        ),
+        True,
+    ),
+    (
+        "talks of jumping or crashing",
+        (
+            r"\bjump(?:ing)? (?:off|from|in front of|under|into the (?:river|sea|water|canal))\b"
+            r"|\b(?:going to|want to|planning to|about to|thinking of|thinking about|will|ll) jump"
+            r"(?:ing)?(?: \||$)|\b(?:drive|driving|crash\w*|steer\w*|swerv\w*) (?:my car |the car )?"
+            r"(?:into|off) (?:a |the )?(?:wall|tree|bridge|road|cliff|lorry|truck|oncoming|river)\b"
+            r"|\bcrash\w* (?:my|the) car on purpose\b|\bon purpose\b"
+        ),
+        True,
+    ),
+    # Cannot keep themselves safe.
+    (
+        "says they cannot keep themselves safe",
+        (
+            r"\b(?:cant|cannot|can not|dont think i can|unable to|not able to|struggling to|dont know"
+            r" if i can) (?:keep|stay) (?:myself )?safe\b|\bnot safe (?:right now|tonight|from myself"
+            r"|anymore|around myself|on my own|alone)\b|\b(?:dont|do not) feel safe (?:from|with|around)"
+            r" myself\b|\b(?:cant|cannot|can not|wont|will not|unable to|not able to) (?:promise|"
+            r"guarantee|say)(?: you)?(?: that)? (?:i|ill|im)(?: will| wont| will not| can| cant| am|"
+            r" be| stay| keep| not| myself| going to| do)* ?(?:safe|hurt|harm|do anything|do something"
+            r"|kill|act on)\b"
+        ),
+        False,
+    ),
+    (
+        "afraid of what they might do to themselves",
+        (
+            r"\b(?:scared|afraid|frightened|terrified|worried) (?:of what i might do|ill hurt|i will "
+            r"hurt|i might hurt|im going to hurt|of hurting myself|i might do something|im going to "
+            r"do something|i ll do something|ill do something)\b|\bdo something (?:stupid|silly"
+            r"|drastic)\b(?! (?:at|with|in|like|to my))|\bmake it through (?:tonight|the night)\b"
+        ),
+        True,
+    ),
+    # Goodbyes and preparations.
+    (
+        "writes as if saying a final goodbye",
+        r"\b(?:this is|consider this|saying) (?:my )?(?:goodbye|my last message|the last time)\b"
+        r"|\bmy last (?:message|text|email)\b|\bsaid (?:my )?goodbyes\b"
+        r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
+        r"|last )(?:note|letter)s?|notes|letters|note)\b[a-z ]{0,12}\b"
+        + _PEOPLE
+        + r"\b|\bby the time you (?:read|see|get) "
+        r"this\b|\b(?:tell|say to) (?:my )?" + _PEOPLE + r"(?: that)? (?:im sorry|i love|sorry)\b"
+        r"|\bbefore i go\b(?! (?:on|to|away|abroad|into|in|out|back|home))",
+        False,
+    ),
+    (
+        "putting their affairs in order",
+        (
+            r"\b(?:given|giving|gave|give) (?:away )?(?:my|all my) (?:things|stuff|belongings"
+            r"|possessions)\b|\bgiving (?:my |all my )?(?:things|stuff|belongings) away\b"
+            r"|\b(?:sorted|sorting|written|made|wrote|updated|writing) (?:out )?my will\b"
+        ),
+        False,
+    ),
+    # Voices.
+    (
+        "hears voices telling them to harm themselves",
+        (
+            r"\bvoices? (?:is |are |keep |keeps )?(?:telling|tell|told|want|wants|saying|say|says)"
+            r"\b[a-z ]{0,20}\b(?:kill|die|hurt|harm|jump|end)\b"
+        ),
+        False,
+    ),
+    # Danger from other people.
+    (
+        "in danger from another person",
+        r"\bthreat\w* to (?:kill|hurt|harm|stab|shoot) me\b|\b(?:said|says|told me|threaten\w*) "
+        r"(?:that )?(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? "
+        r"(?:kill|hurt|finish|stab|shoot) me\b|\b(?:scared|afraid|frightened|terrified) "
+        r"(?:that )?" + _ABUSER + r"(?:ll| will|s going to| is going to| might| may) "
+        r"(?:kill|hurt|stab|shoot) me\b|\bfinish me off\b|\b(?:kill|hurt) me if i (?:leave|go|tell"
+        r")\b|\b(?:outside|here|coming|at the door|in the house) with a (?:knife|gun|weapon)\b"
+        r"|\b" + _ABUSER + r" (?:hit|hits|hitting|beat|beats|beating|strangled|choked|choking"
+        r"|punched|kicked) me\b|\b"
+        + _ABUSER
+        + r" (?:is|keeps|are|s) (?:hitting|beating|strangling|attacking"
+        r"|choking) (?:me|my \w+)\b|\bhiding from (?:him|her|them|my \w+)\b",
+        False,
+    ),
+    # Someone else's current risk (a parent, partner or friend writing).
+    (
+        "someone else may be at risk right now",
+        (
+            r"\b(?:wants?|going|planning|threaten\w*|trying|about|tried|try) to (?:kill|hurt|harm|end"
+            r"|hang|drown|overdose) (?:herself|himself|themselves|themself|her life|his life"
+            r"|their life)\b|\b(?:killing|cutting|hurting|harming|hanging|starving) (?:herself|"
+            r"himself|themselves)\b|\b(?:she|he|they)(?:s| is| are) going to jump\b"
+            r"|\bwants to die\b"
+        ),
+        True,
+    ),
+)
+
+_RISK_COMPILED = tuple((reason, re.compile(expr), negatable) for reason, expr, negatable in _RISK)
+
+
+def _words(*names: str) -> frozenset[str]:
+    return frozenset(name for group in names for name in group.split())
+
+
+#: One gate per expression, in the order of ``_RISK``: a word the expression
+#: cannot match without, or a small expression for stems with typos. An expression
+#: whose gate is shut is not run, so most messages (scheduling, thanks, billing)
+#: cost a set intersection. A test checks the gates never hide a match.
+_SUICIDE_GATE = re.compile(_SUICID)
+# Stems with typos or inside longer words become these pseudo-words before gating.
+_SUICIDE_WORD, _OVERDOSE_WORD, _SELF_WORD = "<suicide>", "<overdose>", "<self>"
+_NUMBER_WORD = "<number>"  # a number of two digits or more ("took 30")
+_NUMBER = re.compile(r"\b\d\d")
+_Gate = tuple[frozenset[str], ...]  # every set must share a word with the message
+_GATES: tuple[_Gate, ...] = (
+    (_words(_SUICIDE_WORD),),
+    (_words(_SUICIDE_WORD),),
+    (_words(_SUICIDE_WORD),),
+    (_words("kill killing killed"),),
+    (_words("end ending life"),),
+    (_words("die dye"),),
+    (_words("dead die funeral"),),
+    (_words("want wish wanna"), _words("dont longer never")),
+    (_words("exist existing wake forever disappear sleep gone"),),
+    (_words("alive wont anymore think sure worry tonights where"),),
+    (_words("dying die death dead"),),
+    (_words("point reason sense use"),),
+    (_words("worth reason way bother"),),
+    (_words("cant cannot unable"),),
+    (
+        _words(
+            "tired sick exhausted weary enough done finished giving give gave given stop end over"
+        ),
+    ),
+    (_words("better wasnt werent gone dead died burden miss notice care"),),
+    (_words("plan planned planning know worked decided figured picked id"),),
+    (
+        _words(
+            "ways way method methods googling googled google search searching searched looking",
+            "looked look up research researching researched reading read many much",
+        ),
+    ),
+    (
+        _words(
+            "stockpile stockpiled stockpiling stockpiles saving saved collecting collected hoarding",
+            "hoarded stashed stashing noose rope gun razor blade blades pills tablets meds",
+            "medication knife engine myself",
+        ),
+    ),
+    (_words(_OVERDOSE_WORD),),
+    (
+        _words("took taken take taking swallowed swallow downed necked had"),
+        _words(
+            "all whole load loads lots lot bunch handful handfuls bottle packet packets box boxes",
+            "strip strips too everything twenty thirty forty fifty sixty hundred month months pills",
+            "tablets meds",
+            _NUMBER_WORD,
+        ),
+    ),
+    (_words(_SELF_WORD),),
+    (_words("myself"),),
+    (
+        _words(
+            "wrist wrists arm arms leg legs thigh thighs skin stomach cutting urge urges bled pain"
+        ),
+    ),
+    (_words("tried try trying attempted attempt"),),
+    (_words("bridge roof rooftop roofs cliff cliffs railway railways tracks ledge top"),),
+    (
+        _words(
+            "jump jumping drive driving crash crashing crashed steer steering swerve swerving",
+            "purpose",
+        ),
+    ),
+    (
+        _words("safe promise guarantee say"),
+        _words("safe hurt harm anything something kill act"),
+    ),
+    (_words("scared afraid frightened terrified worried stupid silly drastic through"),),
+    (_words("goodbye goodbyes last note notes letter letters time sorry love before"),),
+    (
+        _words("things stuff belongings possessions will"),
+        _words("given giving gave give sorted sorting written made wrote updated writing"),
+    ),
+    (_words("voice voices"),),
+    (
+        _words(
+            "threat threats threatened threatening threatens kill hurt finish stab shoot knife gun",
+            "weapon hit hits hitting beat beats beating strangled choked choking punched kicked",
+            "strangling attacking hiding",
+        ),
+    ),
+    (_words("herself himself themselves themself jump die life"),),
+)
+if len(_GATES) != len(_RISK_COMPILED):  # pragma: no cover - a mistake when editing the lists
+    raise AssertionError("crisis expressions and their gates are out of step")
+# The gates inverted: each word to the gate sets it belongs to, and each set to the
+# expressions that require it, so a message only visits expressions it can open.
+_SETS = tuple(dict.fromkeys(required for gate in _GATES for required in gate))
+_SET_INDEX = {required: index for index, required in enumerate(_SETS)}
+_REQUIREMENTS = tuple(frozenset(_SET_INDEX[required] for required in gate) for gate in _GATES)
+_WORD_SETS: dict[str, tuple[int, ...]] = {}
+for _index, _required in enumerate(_SETS):
+    for _word in _required:
+        _WORD_SETS[_word] = (*_WORD_SETS.get(_word, ()), _index)
+_SET_EXPRESSIONS: dict[int, tuple[int, ...]] = {}
+for _expression, _needs in enumerate(_REQUIREMENTS):
+    for _index in _needs:
+        _SET_EXPRESSIONS[_index] = (*_SET_EXPRESSIONS.get(_index, ()), _expression)
+
+
+def _candidates(words: set[str]) -> list[int]:
+    """The expressions, in order, whose every gate set shares a word with ``words``."""
+    present: set[int] = set()
+    for word in words:
+        sets = _WORD_SETS.get(word)
+        if sets is not None:
+            present.update(sets)
+    if not present:
+        return []
+    touched = {expression for index in present for expression in _SET_EXPRESSIONS[index]}
+    return sorted(e for e in touched if _REQUIREMENTS[e] <= present)
+
+
+_GOODBYE_GATE = _words("thank thanks goodbye bye sorry mean look wont done ready forgive")
+
+# Words that, right in front of a match in the same clause, negate it.
+_NEGATORS = frozenset(
+    {
+        "not",
+        "never",
+        "no",
+        "dont",
+        "didnt",
+        "doesnt",
+        "wont",
+        "wouldnt",
+        "isnt",
+        "arent",
+        "havent",
+        "hasnt",
+        "nothing",
+        "nor",
+        "without",
+        "stopped",
+        "free",
+        "zero",
+    }
+)
+# Words that start a new thought between a negator and a match, ending its reach.
+_NEGATION_BREAKERS = frozenset(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "but",
+        "just",
+        "and",
+        "so",
+        "because",
+        "cos",
+        "yet",
+        "still",
+        "really",
+        "actually",
+        "honestly",
+        "though",
+        "it",
+        "its",
+        "this",
+        "that",
+    }
+)
+_NEGATION_WINDOW = 5
+
+_HISTORY = re.compile(
+    r"\bused to\b|\byears ago\b|\b(?:months|years) since\b|\blast year\b|\bback in\b"
+    r"|\bas a (?:teen\w*|kid|child|student)\b|\bin my (?:teens|twenties|thirties|youth)\b"
+    r"|\bwhen (?:i|we|she|he|they) (?:was|were) (?:a |at )?(?:teen\w*|kids?|young\w*|child\w*"
+    r"|school|uni\w*|little|small|younger)\b|\bat school\b|\bin the past\b|\b(?:a|one|two|three"
+    r"|\d+) (?:years?|decades?) ago\b|\bsince my last\b|\bfor (?:over )?(?:a|one"
+    r"|two|three|six|\d+) (?:years?|months)\b|\bbefore i was born\b|\bhistory of\b"
+)
+_RECENT = re.compile(
+    r"\b(?:again|tonight|today|now|right now|currently|still|this week|last night|yesterday"
+    r"|this morning|recently|relapsed|started|starting)\b"
+)
+
+_REASSURANCE = re.compile(
+    r"\b(?:im|i am) not (?:suicidal|going to (?:hurt|harm|kill|do)|in (?:any )?danger|at risk"
+    r"|unsafe|thinking (?:about|of) (?:suicide|ending|killing|hurting))\b"
+    r"|\b(?:never|not) (?:felt|feel|been|am|was|feeling) (?:suicidal|unsafe)\b"
+    r"|\bnever (?:hurt|harm|kill|do anything to|do anything) ?(?:myself)?\b"
+    r"|\bno (?:thoughts|plans|intention|intent|urges?|risk) (?:of|to|about|that)\b"
+    r"|\b(?:dont|do not) have (?:any )?(?:suicidal|thoughts of|plans to)\b"
+    r"|\b(?:im|i am|feeling|i feel|i m) (?:safe|not in danger)\b"
+    r"|\bnot (?:in (?:any )?danger|at risk)\b|\bdont want to die\b"
+    r"|\bnot going to do anything\b|\b(?:isnt|not) something (?:id|i would) (?:ever )?consider"
+    r"\b|\b(?:no|free of|without) (?:self ?harm|cutting)\b|\bnever (?:tried|attempted)\b"
+    r"|\bsafety plan\b"
+)
+_FIGURATIVE = re.compile(
+    r"\bkilling me\b|\bkill for\b|\bcould (?:kill|murder)\b|\bdying (?:to|for)\b"
+    r"|\bto die for\b|\bdead (?:tired|on my feet|beat)\b|\b(?:phone|battery|laptop|car|boiler"
+    r"|tablet|ipad|computer|charger|plant)s? (?:is |s |was |has |went |just )?(?:dead|died|dying)"
+    r"\b|\b(?:killing|killed|smashed|smashing) it\b|\bim dead\b|\b(?:died|dying|die) "
+    r"(?:laughing|of (?:embarrassment|shame|laughter|boredom|cringe|happiness|envy|jealousy))\b"
+    r"|\bdeath of me\b|\b(?:kill|murder|killed) me (?:lol|haha|when|if im late)\b|\bmurder a\b"
+    r"|\bkiller\b|\bgoing to kill me\b.*\b(?:lol|haha|forgot|late)\b|\bdead (?:phone|battery)\b"
+)
+
+
+def _negated(clean: str, start: int) -> bool:
+    """Whether a negator governs the match starting at ``start``."""
+    before = clean[:start].rsplit("|", 1)[-1].split()[-_NEGATION_WINDOW:]
+    for word in reversed(before):
+        if word in _NEGATORS:
+            return True
+        if word in _NEGATION_BREAKERS:
+            return False
+    return False
+
+
+_MEDIA = frozenset(
+    {
+        "film",
+        "movie",
+        "documentary",
+        "book",
+        "novel",
+        "article",
+        "programme",
+        "program",
+        "show",
+        "podcast",
+        "series",
+        "news",
+        "training",
+        "course",
+        "leaflet",
+        "lecture",
+        "talk",
+        "episode",
+        "story",
+        "song",
+        "play",
+        "poster",
+        "campaign",
+        "research",
+        "study",
+        "paper",
+    }
+)
+
+
+def _mentioned(clean: str, start: int) -> bool:
+    """Whether the match is the subject of some media ("a film about self-harm")."""
+    before = clean[:start].rsplit("|", 1)[-1].split()[-4:]
+    return bool(before) and before[-1] in {"about", "on"} and not _MEDIA.isdisjoint(before)
+
+
+def _historical(clean: str, start: int, end: int) -> bool:
+    """Whether the clause around a match places it in the past and nothing brings it back."""
+    left = clean.rfind("|", 0, start) + 1
+    right = clean.find("|", end)
+    clause = clean[left : right if right != -1 else len(clean)]
+    return _HISTORY.search(clause) is not None and _RECENT.search(clause) is None
+
+
+_GOODBYE_CUES = re.compile(
+    r"\b(?:thank you|thanks) for (?:everything|all you(?:ve)? (?:done|tried)|all your help"
+    r"|trying|everything you)\b|\bgoodbye\b|\bbye\b|\bsorry for everything\b|\bi mean it\b"
+    r"|\blook after yourself\b|\bwont need (?:any more |anymore )?(?:sessions|appointments|them)"
+    r"\b|\bim (?:done|ready)(?: \||$)|\bforgive me\b"
+)
+
+
+def assess(text: str, *, prefilter: bool = True) -> RiskAssessment:
+    """Find expressions of risk in ``text`` (and reassurance that tempers the model).
+
+    ``prefilter=False`` runs every expression regardless of its gate; only tests
+    use it, to prove the gates hide nothing.
+    """
+    clean = _clean(text)
+    words = set(clean.split())
+    if "s" in clean and _SUICIDE_GATE.search(clean) is not None:
+        words.add(_SUICIDE_WORD)
+    if "overdos" in clean:
+        words.add(_OVERDOSE_WORD)
+    if "self" in clean:
+        words.add(_SELF_WORD)
+    if _NUMBER.search(clean) is not None:
+        words.add(_NUMBER_WORD)
+    reasons: list[str] = []
+    suppressed = False
+    chosen = _candidates(words) if prefilter else range(len(_RISK_COMPILED))
+    for index in chosen:
+        reason, expression, negatable = _RISK_COMPILED[index]
+        if reason in reasons:
+            continue
+        for match in expression.finditer(clean):
+            if negatable and _negated(clean, match.start()):
+                suppressed = True
+                continue
+            if _historical(clean, match.start(), match.end()) or _mentioned(clean, match.start()):
+                suppressed = True
+                continue
+            reasons.append(reason)
+            break
+    if (
+        not reasons
+        and not (prefilter and _GOODBYE_GATE.isdisjoint(words))
+        and len(_GOODBYE_CUES.findall(clean)) >= 2
+    ):
+        reasons.append("writes as if saying a final goodbye")
+    return RiskAssessment(reasons=tuple(reasons), suppressed=suppressed)
+
+
+def reassures(text: str) -> bool:
+    """Whether ``text`` denies risk ("I'm safe", "not suicidal") or uses death figuratively.
+
+    Called only when the model alone would raise a crisis, so it costs nothing
+    on most messages.
+    """
+    clean = _clean(text)
+    return _REASSURANCE.search(clean) is not None or _FIGURATIVE.search(clean) is not None

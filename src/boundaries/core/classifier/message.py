@@ -1,0 +1,117 @@
+"""The message classifier triage calls: the linear model and the crisis expressions together.
+
+Crisis is decided for recall first. Any risk expression raises it. Otherwise the
+model raises it at its operating threshold, chosen at training time so that it
+misses almost no crisis in held-out folds, provided the model reads the message
+as personal at all (crisis and session content together hold at least
+``personal_mass`` of its probability: "thanks for the help" is not a crisis
+because noisy training data says so); when the message negates risk, puts it
+in the past or uses a figure of speech ("this commute is killing me"), the model
+needs the higher "reassured" threshold instead. Negation never silences an
+expression that carries its own ("I don't want to live", "I'm not ok, I want to
+die"): see ``crisis``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from boundaries.core.classifier import crisis
+from boundaries.core.classifier.base import Classification
+from boundaries.core.classifier.linear import LinearModel
+from boundaries.core.types import Label
+
+__all__ = ["MessageClassifier"]
+
+#: The crisis score reported when an expression fired: above every threshold, so
+#: crisis is also the top label, without claiming the certainty of 1.0.
+EXPRESSION_SCORE = 0.99
+#: A model-only crisis score that reassurance kept below its threshold is scaled by
+#: this, so the message's top label is what it is actually about.
+REASSURED_DAMPING = 0.5
+#: A message with several parts ("can we move Thursday, the panic attacks are back")
+#: also gets each part's own top label when the model is at least this sure of it.
+PART_CONFIDENCE = 0.6
+#: Parts are read only for messages up to this long (an SMS or a short email) and
+#: only this many: a long letter's labels come from the whole.
+MAX_PARTS_CHARS = 400
+MAX_PARTS = 4
+_PART_BOUNDARY = re.compile(r"[.!?;,\n]+|\s(?:but|also|and also|plus|btw)\s", re.IGNORECASE)
+_MIN_PART_WORDS = 3
+#: A message of fewer words than this ("STOP", "goodnight", "ok thanks") gives the
+#: model almost nothing to read, and its crisis score there mostly reflects noise in
+#: the shared training labels; alone, it must then be at least ``SHORT_THRESHOLD``.
+#: The expressions still catch "want to die" in three words.
+SHORT_WORDS = 4
+SHORT_THRESHOLD = 0.6
+#: Top labels whose messages are read part by part.
+_MIXING = frozenset({Label.SCHEDULING, Label.POLICY_QUESTION})
+
+
+@dataclass(frozen=True, slots=True)
+class MessageClassifier:
+    model: LinearModel
+
+    def classify(self, text: str, subject: str = "") -> Classification:
+        """Scores, labels over their thresholds, and the crisis verdict with its evidence."""
+        full = f"{subject}\n{text}" if subject else text
+        scores = self.model.probabilities(full)
+        probability = scores[Label.CRISIS]
+        risk = crisis.assess(full)
+        evidence: list[str] = list(risk.reasons)
+        is_crisis = risk.risk
+        if is_crisis:
+            scores[Label.CRISIS] = max(probability, EXPRESSION_SCORE)
+        elif (
+            probability >= self.model.crisis_threshold
+            and probability + scores[Label.SESSION_CONTENT] >= self.model.personal_mass
+        ):
+            reassured = risk.suppressed or crisis.reassures(full)
+            limit = (
+                self.model.crisis_reassured_threshold if reassured else self.model.crisis_threshold
+            )
+            if len(full.split()) < SHORT_WORDS:
+                limit = max(limit, SHORT_THRESHOLD)
+            if probability >= limit:
+                is_crisis = True
+                evidence.append(
+                    "the message model reads it as a likely crisis "
+                    f"(score {probability:.2f}, threshold {limit:.2f})"
+                )
+            else:
+                scores[Label.CRISIS] = probability * REASSURED_DAMPING
+        labels: set[Label] = {
+            label
+            for label, score in scores.items()
+            if label is not Label.CRISIS and score >= self.model.thresholds[label]
+        }
+        if is_crisis:
+            labels.add(Label.CRISIS)
+        top = max(scores, key=lambda label: scores[label])
+        if top in _MIXING and len(full) <= MAX_PARTS_CHARS:
+            # What practice messages mix: logistics or a policy question with a disclosure.
+            labels.update(self._part_labels(full))
+        if not labels:
+            labels.add(top)
+        return Classification(
+            scores=scores,
+            labels=frozenset(labels),
+            crisis=is_crisis,
+            crisis_evidence=tuple(evidence),
+            crisis_by_expression=risk.risk,
+        )
+
+    def _part_labels(self, text: str) -> set[Label]:
+        parts = [
+            part for part in _PART_BOUNDARY.split(text) if part.count(" ") >= _MIN_PART_WORDS - 1
+        ]
+        if len(parts) < 2:
+            return set()
+        found: set[Label] = set()
+        for part in parts[:MAX_PARTS]:
+            scores = self.model.probabilities(part)
+            label = max(scores, key=lambda each: scores[each])
+            if label not in {Label.OTHER, Label.CRISIS} and scores[label] >= PART_CONFIDENCE:
+                found.add(label)
+        return found

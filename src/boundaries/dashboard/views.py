@@ -1,0 +1,559 @@
+"""The therapist's dashboard: what needs doing, crisis first, and why each thing happened.
+
+Short views: every object comes through an access-checked getter, every read
+of client data is audited, and content is shown only after re-authentication.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, cast
+
+from django import forms
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from boundaries.accounts.security import recent_reauth_required, therapist_required
+from boundaries.audit.log import record
+from boundaries.core.types import Attachment, Channel
+from boundaries.inbox.models import ActionRun, Alert
+from boundaries.inbox.sealing import unseal
+from boundaries.practices.access import (
+    clients_for,
+    get_client_for,
+    get_message_for,
+    messages_for,
+    therapist_for,
+)
+from boundaries.practices.models import AgendaItem
+
+
+def _audit_read(request: HttpRequest, action: str, obj: Any, practice: Any, **details: Any) -> None:
+    with transaction.atomic():
+        record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
+
+
+@therapist_required
+def home(request: HttpRequest) -> HttpResponse:
+    therapist = therapist_for(request.user)
+    messages = messages_for(request.user).select_related("client", "alert")
+    crises = list(messages.filter(crisis=True, alert__acknowledged_at__isnull=True)[:50])
+    if getattr(request, "htmx", False):
+        # The crisis section polls every few seconds: send only that part.
+        return render(request, "dashboard/_crisis.html", {"crises": crises})
+    failed = list(messages.filter(status="failed")[:50])
+    quarantined = list(messages.filter(action_runs__action="quarantine_to_vault")[:20])
+    recent = list(messages.exclude(crisis=True, alert__acknowledged_at__isnull=True)[:30])
+    agenda = (
+        AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
+        .select_related("client", "appointment")
+        .order_by("appointment__starts_at", "created_at")[:50]
+    )
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "nav": "inbox",
+            "therapist": therapist,
+            "crises": crises,
+            "failed": failed,
+            "quarantined": quarantined,
+            "recent": recent,
+            "agenda": agenda,
+        },
+    )
+
+
+@therapist_required
+def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_message_for(request.user, message_id)
+    _audit_read(request, "message.viewed_decision", message, message.practice)
+    runs = {run.action: run for run in message.action_runs.all()}
+    steps = [(action, runs.get(action)) for action in message.actions]
+    return render(
+        request,
+        "dashboard/message.html",
+        {
+            "nav": "inbox",
+            "message": message,
+            "steps": steps,
+            "alert": getattr(message, "alert", None),
+        },
+    )
+
+
+@recent_reauth_required
+def message_content(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_message_for(request.user, message_id)
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    _audit_read(request, "message.content_read", message, message.practice)
+    return render(
+        request,
+        "dashboard/message_content.html",
+        {
+            "nav": "inbox",
+            "message": message,
+            "content": content,
+            "attachments": [attachment for attachment, _ in _attachments(message, content)],
+        },
+    )
+
+
+@recent_reauth_required
+def message_attachment(request: HttpRequest, message_id: int, number: int) -> HttpResponseBase:
+    """One attachment of a stored email, as a download (never shown inline)."""
+    from django.http import FileResponse
+
+    message = get_message_for(request.user, message_id)
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    attachments = _attachments(message, content)
+    if not 1 <= number <= len(attachments):
+        raise Http404("no such attachment")
+    attachment, data = attachments[number - 1]
+    _audit_read(request, "message.attachment_read", message, message.practice, attachment=number)
+    # Sent as opaque bytes: a browser must not run an HTML or SVG attachment as a page.
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=attachment.filename or f"attachment-{number}",
+        content_type="application/octet-stream",
+    )
+
+
+def _attachments(message: Any, content: Any) -> list[tuple[Attachment, bytes]]:
+    """The attachments kept in a message's sealed original (email carries them whole)."""
+    from boundaries.channels.email.parse import email_attachments
+
+    if message.channel != Channel.EMAIL:
+        return []
+    return email_attachments(content.raw)
+
+
+@require_POST
+@therapist_required
+def acknowledge_alert(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_message_for(request.user, message_id)
+    with transaction.atomic():
+        updated = Alert.objects.filter(message=message, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now()
+        )
+        if updated:
+            record(
+                action="alert.acknowledged",
+                obj=message,
+                practice=message.practice,
+                actor=request.user,
+            )
+    return redirect("dashboard:message", message_id=message.pk)
+
+
+@therapist_required
+def clients(request: HttpRequest) -> HttpResponse:
+    listing = clients_for(request.user).prefetch_related("agreements")
+    return render(request, "dashboard/clients.html", {"nav": "clients", "clients": listing})
+
+
+@therapist_required
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for(request.user, client_id)
+    _audit_read(request, "client.viewed", client, client.practice)
+    return render(
+        request,
+        "dashboard/client.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "agreements": client.agreements.order_by("-version"),
+            "agenda": client.agenda_items.filter(discussed_at__isnull=True),
+            "next_appointment": client.next_appointment(),
+        },
+    )
+
+
+@therapist_required
+def agenda(request: HttpRequest) -> HttpResponse:
+    items = (
+        AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
+        .select_related("client", "appointment")
+        .order_by("appointment__starts_at", "created_at")
+    )
+    return render(request, "dashboard/agenda.html", {"nav": "agenda", "items": items})
+
+
+@therapist_required
+def policy(request: HttpRequest) -> HttpResponse:
+    practice = therapist_for(request.user).practice
+    return render(
+        request,
+        "dashboard/policy.html",
+        {
+            "nav": "policy",
+            "practice": practice,
+            "versions": practice.policy_versions.order_by("-number"),
+        },
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret per-therapist feed; a revoked or unknown token is a plain 404."""
+    from boundaries import clock
+    from boundaries.practices.calendar import feed_for_token, render_feed
+
+    feed = feed_for_token(token)
+    if feed is None:
+        raise Http404
+    response = HttpResponse(
+        render_feed(feed, clock.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@therapist_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    from boundaries.practices.calendar import do_create_feed, do_revoke_feed
+    from boundaries.practices.models import CalendarFeed
+
+    therapist = therapist_for(request.user)
+    new_url = ""
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            feed = CalendarFeed.objects.filter(
+                therapist=therapist, pk=request.POST["revoke"]
+            ).first()
+            if feed is None:
+                raise Http404
+            do_revoke_feed(feed)
+        else:
+            titles = request.POST.get("titles", CalendarFeed.Titles.INITIALS)
+            if titles not in CalendarFeed.Titles.values:
+                titles = CalendarFeed.Titles.INITIALS
+            token = do_create_feed(therapist, titles=titles)
+            new_url = request.build_absolute_uri(f"/calendar/{token}.ics")
+    return render(
+        request,
+        "dashboard/calendar.html",
+        {"nav": "calendar", "feeds": therapist.feeds.order_by("-created_at"), "new_url": new_url},
+    )
+
+
+@therapist_required
+def insights(request: HttpRequest) -> HttpResponse:
+    """Pictures a busy therapist would rather look at than read."""
+    import datetime as dt
+
+    from boundaries.dashboard import charts
+
+    therapist = therapist_for(request.user)
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=n) for n in range(13, -1, -1)]
+    since = timezone.now() - dt.timedelta(days=14)
+    messages = messages_for(request.user).filter(received_at__gte=since)
+    rows = [
+        (timezone.localtime(m.received_at).date(), m.channel, m.actions)
+        for m in messages.only("received_at", "channel", "actions")
+    ]
+    channels = sorted({channel for _, channel, _ in rows})
+    categories, by_channel = charts.daily_counts([(d, c) for d, c, _ in rows], days, channels)
+
+    def outcome(actions: list[str]) -> str:
+        if "urgent_alert" in actions:
+            return "crisis"
+        for name in ("redirect_reply", "secure_channel_reply", "no_response", "decline_connection"):
+            if name in actions:
+                return name.replace("_", " ")
+        return "delivered"
+
+    outcomes = sorted({outcome(a) for _, _, a in rows})
+    _, by_outcome = charts.daily_counts([(d, outcome(a)) for d, _, a in rows], days, outcomes)
+    practice = therapist.practice
+    current = practice.current_policy()
+    active = clients_for(request.user).filter(status="present")
+    acknowledged = 0
+    if current is not None:
+        from boundaries.practices.models import PolicyAcknowledgement
+
+        acknowledged = PolicyAcknowledgement.objects.filter(
+            version=current, client__in=active
+        ).count()
+    alerts = Alert.objects.filter(
+        message__in=messages_for(request.user), acknowledged_at__isnull=False
+    ).order_by("created_at")
+    minutes = [
+        (a.acknowledged_at - a.created_at).total_seconds() / 60
+        for a in alerts[:50]
+        if a.acknowledged_at
+    ]
+    return render(
+        request,
+        "dashboard/insights.html",
+        {
+            "nav": "insights",
+            "by_channel": charts.stacked_bars(
+                "Messages by channel, last 14 days", categories, by_channel
+            ),
+            "by_outcome": charts.stacked_bars(
+                "Messages by outcome, last 14 days", categories, by_outcome
+            ),
+            "table_channel": charts.as_table(categories, by_channel),
+            "table_outcome": charts.as_table(categories, by_outcome),
+            "categories": categories,
+            "ack": charts.progress(
+                "Clients who acknowledged the current policy", acknowledged, active.count()
+            ),
+            "ack_done": acknowledged,
+            "ack_total": active.count(),
+            "response": charts.durations("Minutes from crisis alert to acknowledgement", minutes),
+            "minutes": minutes,
+        },
+    )
+
+
+@require_POST
+@therapist_required
+def send_portal_link(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Send the client a sign-in link on an agreed channel (the link is the only content)."""
+    from boundaries.portal.actions import do_issue_magic_link
+    from boundaries.portal.tasks import notify
+    from boundaries.practices.actions import ActionError
+
+    client = get_client_for(request.user, client_id)
+    try:
+        token = do_issue_magic_link(client, actor=request.user)
+    except ActionError as error:
+        return render(request, "dashboard/notice.html", {"notice": str(error)}, status=409)
+    link = request.build_absolute_uri(f"/portal/signin/{token}/")
+    text = (
+        f"Your sign-in link for secure messages with {client.practice.name} "
+        f"(it works once, for 15 minutes): {link}"
+    )
+    channel = notify(client, text, "Your secure messages sign-in link")
+    notice = (
+        f"Sign-in link sent by {channel}."
+        if channel != "portal only"
+        else ("This client has not agreed to email or text messages, so no link could be sent.")
+    )
+    return render(request, "dashboard/notice.html", {"notice": notice, "client": client})
+
+
+@recent_reauth_required
+def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The secure thread with one client (content: asks for a fresh sign-in)."""
+    from boundaries.core.guard import OutboundChannel
+    from boundaries.dashboard.outbound import GuardRefusal, clear_to_send
+    from boundaries.portal.actions import do_send_to_client, message_text
+    from boundaries.practices.actions import ActionError
+
+    client = get_client_for(request.user, client_id)
+    problem, findings = "", cast("tuple[Any, ...]", ())
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            clear_to_send(
+                client,
+                OutboundChannel.PORTAL,
+                text,
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+            do_send_to_client(client, text, actor=request.user)
+            return redirect("dashboard:secure_messages", client_id=client.pk)
+        except GuardRefusal as refusal:
+            problem, findings = str(refusal), refusal.result.findings
+        except ActionError as error:
+            problem = str(error)
+    _audit_read(request, "portal.thread_read", client, client.practice)
+    thread = [(m, message_text(m)) for m in client.secure_messages.all()]
+    return render(
+        request,
+        "dashboard/secure_messages.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "thread": thread,
+            "problem": problem,
+            "findings": findings,
+        },
+    )
+
+
+@recent_reauth_required
+def client_files(request: HttpRequest, client_id: int) -> HttpResponse:
+    from boundaries.vault.files import filename
+
+    client = get_client_for(request.user, client_id)
+    _audit_read(request, "vault.listed", client, client.practice)
+    shared = [(obj, filename(obj)) for obj in client.vault_objects.all()]
+    return render(
+        request, "dashboard/files.html", {"nav": "clients", "client": client, "shared": shared}
+    )
+
+
+@recent_reauth_required
+def client_file(request: HttpRequest, client_id: int, object_id: str) -> HttpResponseBase:
+    from boundaries.portal.views import file_response
+
+    client = get_client_for(request.user, client_id)
+    obj = client.vault_objects.filter(object_id=object_id).first()
+    if obj is None:
+        raise Http404
+    return file_response(obj, request.user, client.practice)
+
+
+@recent_reauth_required
+def client_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
+    """The client's own data as a zip (right of access): after re-authentication, audited."""
+    from django.http import FileResponse
+
+    from boundaries.practices.data_export import do_export_client, export_filename
+
+    client = get_client_for(request.user, client_id)
+    handle, _result = do_export_client(client, actor=request.user, via="dashboard")
+    response = FileResponse(
+        handle, as_attachment=True, filename=export_filename(client), content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class CannotDeliverError(Exception):
+    """The message passed the guard but there is no way to deliver it."""
+
+
+class ComposeForm(forms.Form):
+    client = forms.TypedChoiceField(coerce=int, label="To")
+    channel = forms.ChoiceField(
+        label="Channel",
+        choices=[("portal", "Secure portal message"), ("email", "Email"), ("sms", "Text message")],
+    )
+    subject = forms.CharField(label="Subject (email only)", required=False, max_length=200)
+    text = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+    reason = forms.CharField(
+        label="If the guard warns you: why send it anyway?", required=False, max_length=500
+    )
+
+
+def _compose_form(request: HttpRequest, data: Any = None) -> ComposeForm:
+    form = ComposeForm(data)
+    field = form.fields["client"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [(c.pk, str(c)) for c in clients_for(request.user).exclude(status="past")]
+    return form
+
+
+@therapist_required
+def compose(request: HttpRequest) -> HttpResponse:
+    """Write to a client; the guard checks as you type and before anything goes out."""
+    from boundaries.core.guard import OutboundChannel
+    from boundaries.dashboard.outbound import GuardRefusal, clear_to_send
+
+    form = _compose_form(request, request.POST or None)
+    findings: Any = ()
+    problem = sent = ""
+    if request.method == "POST" and form.is_valid():
+        client = get_client_for(request.user, form.cleaned_data["client"])
+        channel = OutboundChannel(form.cleaned_data["channel"])
+        text, subject = form.cleaned_data["text"], form.cleaned_data["subject"]
+        try:
+            clear_to_send(
+                client,
+                channel,
+                text,
+                subject=subject,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+            sent = _deliver(request, client, channel, text, subject)
+        except GuardRefusal as refusal:
+            problem, findings = str(refusal), refusal.result.findings
+        except CannotDeliverError as error:
+            problem = str(error)
+    return render(
+        request,
+        "dashboard/compose.html",
+        {"nav": "compose", "form": form, "findings": findings, "problem": problem, "sent": sent},
+    )
+
+
+def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject: str) -> str:
+    from boundaries.channels.email.outbound import send_email
+    from boundaries.channels.email.senders import practice_address
+    from boundaries.inbox.tasks import NOTICE_SENDERS, RetryLaterError
+    from boundaries.portal.actions import do_send_to_client
+    from boundaries.practices.models import ClientContact
+
+    if channel.value == "portal":
+        do_send_to_client(client, text, actor=request.user)
+        return "Sent as a secure portal message."
+    kind = ClientContact.Kind.EMAIL if channel.value == "email" else ClientContact.Kind.PHONE
+    address = client.contacts.filter(kind=kind).values_list("value", flat=True).first()
+    if address is None:
+        raise CannotDeliverError(f"This client has no {channel.value} address in the register.")
+    if channel.value == "email":
+        send_email(
+            sender=practice_address(client.practice_id),
+            to=address,
+            subject=subject or "A message from your therapist",
+            body=text,
+            auto_submitted="",
+        )
+    else:
+        sender = NOTICE_SENDERS.get("sms")
+        if sender is None:
+            raise CannotDeliverError("Text messages are not set up on this installation.")
+        try:
+            sender(address, "", text)
+        except (RetryLaterError, OSError):
+            raise CannotDeliverError(
+                "The text message could not be sent just now (the SMS provider did not "
+                "accept it). Nothing was sent; please try again later."
+            ) from None
+    with transaction.atomic():
+        record(
+            action=f"outbound.{channel.value}",
+            obj=client,
+            practice=client.practice,
+            actor=request.user,
+        )
+    return f"Sent by {channel.value}."
+
+
+@require_POST
+@therapist_required
+def compose_check(request: HttpRequest) -> HttpResponse:
+    """The guard's findings for the draft so far (htmx, as the therapist types)."""
+    from boundaries.core.guard import OutboundChannel
+    from boundaries.dashboard.outbound import guard_for_client
+
+    form = _compose_form(request, request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    if "client" not in data or "channel" not in data or not data.get("text"):
+        return render(request, "dashboard/_findings.html", {"findings": (), "empty": True})
+    client = get_client_for(request.user, data["client"])
+    result = guard_for_client(
+        client, OutboundChannel(data["channel"]), data["text"], data.get("subject", "")
+    )
+    return render(
+        request, "dashboard/_findings.html", {"findings": result.findings, "checked": True}
+    )
+
+
+__all__ = [
+    "ActionRun",
+    "acknowledge_alert",
+    "agenda",
+    "client_detail",
+    "clients",
+    "home",
+    "message_content",
+    "message_detail",
+    "policy",
+]

@@ -1,0 +1,358 @@
+"""Ingesting a message: store once, triage, and queue what the decision asks — atomically.
+
+``do_ingest`` is the only way a message enters Boundaries, whatever the
+channel. The stored message, its decision, its alert (for a crisis), its
+agenda item, its audit entry and the task that carries out its actions commit
+together or not at all; a channel adapter acknowledges the sender only after
+``do_ingest`` returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from boundaries.audit.log import append
+from boundaries.audit.log import entry as audit_entry
+from boundaries.core.decision_json import decision_to_dict
+from boundaries.core.policy.model import Policy
+from boundaries.core.policy.templates import demo_policy
+from boundaries.core.triage import decide
+from boundaries.core.types import Action, Decision, InboundMessage, Label
+from boundaries.inbox.models import ActionRun, Alert, Message
+from boundaries.inbox.sealing import Content, seal
+from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
+from boundaries.practices.actions import do_add_agenda_items, note_inbound_limit
+from boundaries.practices.models import AgendaItem, Client, Practice
+
+logger = logging.getLogger(__name__)
+
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What a channel adapter hands over: the parsed message and what came on the wire."""
+
+    message: InboundMessage
+    raw: bytes
+    external_id: str = ""
+    reply_address: str = ""  # where an automated reply may go; '' when none may be sent
+    auto_generated: bool = False  # RFC 3834 and friends: never auto-reply
+    client_id: int | None = None  # set when the channel itself authenticates the client (portal)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. In-Reply-To data for threading
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    message: Message
+    created: bool
+    decision: Decision | None
+
+
+def content_hash(arrival: Arrival) -> str:
+    digest = hashlib.sha256()
+    digest.update(arrival.message.channel.value.encode())
+    digest.update(b"\0")
+    digest.update(arrival.raw or arrival.message.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _existing(practice: Practice, arrival: Arrival, digest: str) -> Message | None:
+    return _existing_many([(practice, arrival)], [digest])[0]
+
+
+def _existing_many(
+    batch: Sequence[tuple[Practice, Arrival]], digests: Sequence[str]
+) -> list[Message | None]:
+    """The stored copy of each arrival, if any: same Message-ID, else same content (one query)."""
+    practices = {practice.pk for practice, _ in batch}
+    channels = {arrival.message.channel.value for _, arrival in batch}
+    external_ids = {arrival.external_id for _, arrival in batch if arrival.external_id}
+    # Two lookups, each along its unique index (an OR of the two, or the model's default
+    # newest-first order, would walk every message of the practice instead).
+    candidates = Message.objects.filter(practice_id__in=practices, channel__in=channels).order_by()
+    stored = list(candidates.filter(content_hash__in=set(digests)))
+    if external_ids:
+        # The "not empty" term lets the database use the partial unique index.
+        stored += candidates.exclude(external_id="").filter(external_id__in=external_ids)
+    stored.sort(key=lambda message: message.pk)
+    by_id: dict[tuple[int, str, str], Message] = {}
+    by_hash: dict[tuple[int, str, str], Message] = {}
+    for message in stored:
+        if message.external_id:
+            by_id.setdefault((message.practice_id, message.channel, message.external_id), message)
+        by_hash.setdefault((message.practice_id, message.channel, message.content_hash), message)
+    found: list[Message | None] = []
+    for (practice, arrival), digest in zip(batch, digests, strict=True):
+        channel = arrival.message.channel.value
+        match = (
+            by_id.get((practice.pk, channel, arrival.external_id)) if arrival.external_id else None
+        )
+        found.append(match or by_hash.get((practice.pk, channel, digest)))
+    return found
+
+
+def text_for_triage(message: InboundMessage) -> InboundMessage:
+    """Drop quoted lines of earlier mail, so our own replies quoted back are not re-triaged."""
+    if "\n>" not in "\n" + message.text:
+        return message
+    return dataclasses.replace(message, text=_QUOTED_LINE.sub("", message.text))
+
+
+def do_ingest(practice: Practice, arrival: Arrival) -> Ingested:
+    """Store, triage and queue one inbound message exactly once."""
+    return do_ingest_many([(practice, arrival)])[0]
+
+
+@dataclass(slots=True)
+class _Triaged:
+    """One new arrival, read and decided, ready to be written."""
+
+    practice: Practice
+    arrival: Arrival
+    digest: str
+    client: Client | None
+    status: str
+    decision: Decision
+    sealed: bytes
+    scores: dict[str, float]
+    message: Message | None = None
+
+
+def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
+    """Store, triage and queue several inbound messages, each exactly once, in one commit.
+
+    The SMTP receiver hands over whatever arrived while the previous commit was
+    on its way to disk (group commit): one transaction, one fsync and one audit
+    chain lock for all of them. Results are in the order of ``batch``. A
+    repeat — of a stored message or of one earlier in the batch — is returned
+    with ``created=False``. If two deliveries of one message race (another
+    process stores it first), the batch is redone one message at a time, so
+    every message still gets its own answer.
+    """
+    digests = [content_hash(arrival) for _, arrival in batch]
+    results: list[Ingested | None] = [
+        None if existing is None else Ingested(existing, created=False, decision=None)
+        for existing in _existing_many(batch, digests)
+    ]
+    # The same message twice in one batch (two RCPT TO for one practice, a retry that
+    # overtook its original): the first is stored, the others point at it.
+    first_of: dict[tuple[int, str, str], int] = {}
+    repeats: dict[int, int] = {}
+    fresh: list[int] = []
+    for index, ((practice, arrival), digest) in enumerate(zip(batch, digests, strict=True)):
+        if results[index] is not None:
+            continue
+        channel = arrival.message.channel.value
+        keys = [(practice.pk, channel, "hash:" + digest)]
+        if arrival.external_id:
+            keys.append((practice.pk, channel, "id:" + arrival.external_id))
+        earlier = next((first_of[key] for key in keys if key in first_of), None)
+        if earlier is not None:
+            repeats[index] = earlier
+            continue
+        for key in keys:
+            first_of[key] = index
+        fresh.append(index)
+    decided = _triage([batch[i] for i in fresh], [digests[i] for i in fresh])
+    triaged = dict(zip(fresh, decided, strict=True))
+    if triaged:
+        try:
+            _store(list(triaged.values()))
+        except IntegrityError:
+            if len(batch) == 1:
+                # The same message arrived twice at once; the other delivery stored it.
+                duplicate = _existing(batch[0][0], batch[0][1], digests[0])
+                if duplicate is None:
+                    raise
+                return [Ingested(duplicate, created=False, decision=None)]
+            return [do_ingest(practice, arrival) for practice, arrival in batch]
+    for index, item in triaged.items():
+        assert item.message is not None
+        results[index] = Ingested(item.message, created=True, decision=item.decision)
+        logger.info(
+            "message stored id=%s channel=%s crisis=%s actions=%s",
+            item.message.pk,
+            item.message.channel,
+            item.message.crisis,
+            ",".join(item.message.actions),
+        )
+    for index, earlier in repeats.items():
+        stored = results[earlier]
+        assert stored is not None
+        results[index] = Ingested(stored.message, created=False, decision=None)
+    done = [result for result in results if result is not None]
+    assert len(done) == len(batch)
+    return done
+
+
+def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_Triaged]:
+    """Find each sender, decide under the practice's policy and seal the content."""
+    if not batch:
+        return []
+    found = iter(
+        find_clients(
+            [
+                (practice, arrival.message)
+                for practice, arrival in batch
+                if arrival.client_id is None
+            ]
+        )
+    )
+    portal_ids = {arrival.client_id for _, arrival in batch if arrival.client_id is not None}
+    by_id = {client.pk: client for client in Client.objects.filter(pk__in=portal_ids)}
+    clients: list[Client | None] = []
+    for practice, arrival in batch:
+        if arrival.client_id is None:
+            clients.append(next(found))
+        else:
+            client = by_id.get(arrival.client_id)
+            clients.append(
+                client if client is not None and client.practice_id == practice.pk else None
+            )
+    contexts = sender_contexts(
+        [(practice, client) for (practice, _), client in zip(batch, clients, strict=True)]
+    )
+    policies: dict[int, Policy] = {}
+    triaged = []
+    for (practice, arrival), digest, client, context in zip(
+        batch, digests, clients, contexts, strict=True
+    ):
+        if practice.pk not in policies:
+            # No published policy yet: crisis detection must still work, so triage with the
+            # country template; replies other than crisis resources are not sent (see tasks).
+            policies[practice.pk] = policy_for(practice) or demo_policy(practice.country)
+        decision = decide(text_for_triage(arrival.message), policies[practice.pk], context)
+        sealed = seal(
+            Content(
+                sender=arrival.message.sender,
+                subject=arrival.message.subject,
+                text=arrival.message.text,
+                reply_address=arrival.reply_address,
+                raw=arrival.raw,
+                extra={
+                    **arrival.extra,
+                    "auto_generated": arrival.auto_generated,
+                    "reply": decision.reply or "",
+                    "agenda_note": decision.agenda_note or "",
+                },
+            ),
+            practice_id=practice.pk,
+            content_hash=digest,
+        )
+        triaged.append(
+            _Triaged(
+                practice=practice,
+                arrival=arrival,
+                digest=digest,
+                client=client,
+                status=context.status.value,
+                decision=decision,
+                sealed=sealed,
+                scores=decision_to_dict(decision)["scores"],
+            )
+        )
+    return triaged
+
+
+def _store(items: list[_Triaged]) -> None:
+    """Write the messages, their actions, alerts, agenda items, audit entries and tasks."""
+    from boundaries.inbox.tasks import carry_out
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Over the practice's daily limit a message is still stored, triaged and acted
+        # on (a crisis must never be dropped); it is flagged and the operator is told.
+        practices = {item.practice.pk: item.practice for item in items}
+        arriving = Counter(item.practice.pk for item in items)
+        over_limit = {
+            pk: note_inbound_limit(practices[pk], now, count) for pk, count in arriving.items()
+        }
+        messages = []
+        for item in items:
+            decision = item.decision
+            messages.append(
+                Message(
+                    practice=item.practice,
+                    channel=item.arrival.message.channel.value,
+                    platform=item.arrival.message.platform or "",
+                    client=item.client,
+                    sender_status=item.status,
+                    external_id=item.arrival.external_id[:998],
+                    content_hash=item.digest,
+                    received_at=item.arrival.message.received_at,
+                    size=len(item.arrival.raw),
+                    sealed=item.sealed,
+                    crisis=decision.crisis,
+                    labels=sorted(label.value for label in decision.labels),
+                    scores=item.scores,
+                    actions=[action.value for action in decision.actions],
+                    clauses=[clause.value for clause in decision.clauses],
+                    reasons=list(decision.reasons),
+                    over_daily_limit=over_limit[item.practice.pk].pop(0),
+                )
+            )
+        if len(messages) == 1:
+            messages[0].save(force_insert=True)
+        else:
+            Message.objects.bulk_create(messages)
+        for item, message in zip(items, messages, strict=True):
+            item.message = message
+        ActionRun.objects.bulk_create(
+            [
+                ActionRun(message=message, action=action.value)
+                for message, item in zip(messages, items, strict=True)
+                for action in item.decision.actions
+            ]
+        )
+        Alert.objects.bulk_create(
+            [
+                Alert(practice=item.practice, message=message)
+                for message, item in zip(messages, items, strict=True)
+                if item.decision.crisis
+            ]
+        )
+        agenda = [
+            (item.client, _agenda_kind(item.decision), item.decision.agenda_note or "")
+            for item in items
+            if Action.AGENDA_ITEM in item.decision.actions and item.client is not None
+        ]
+        if agenda:
+            do_add_agenda_items(agenda, source=AgendaItem.Source.TRIAGE, actor_label="triage")
+        append(
+            [
+                audit_entry(
+                    action="message.triaged",
+                    obj=message,
+                    practice=item.practice,
+                    actor_label="triage",
+                    details={
+                        "channel": message.channel,
+                        "crisis": message.crisis,
+                        "actions": message.actions,
+                        "clauses": message.clauses,
+                        "client": item.client.pk if item.client else None,
+                        **({"over_daily_limit": True} if message.over_daily_limit else {}),
+                    },
+                )
+                for message, item in zip(messages, items, strict=True)
+            ]
+        )
+        for message in messages:
+            carry_out.using(priority=100 if message.crisis else 0).enqueue(message.pk)
+
+
+def _agenda_kind(decision: Decision) -> str:
+    if Label.POLICY_QUESTION in decision.labels:
+        return AgendaItem.Kind.POLICY_QUESTION
+    return AgendaItem.Kind.COMMUNICATION

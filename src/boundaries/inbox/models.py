@@ -1,0 +1,189 @@
+"""Every inbound message, stored once, encrypted, with its decision and what was done.
+
+A message, its decision, its alert and the tasks that carry out its actions
+are written in one transaction (``actions.do_ingest``), so a crash can lose
+none of them without losing all of them — and the sender is only told
+"accepted" after that commit.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+
+from boundaries.core.types import Action, Channel
+
+
+class InboundRoute(models.Model):
+    """Which practice an address belongs to: a mailbox, a phone number, a page id."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email address"
+        SMS = "sms", "Phone number (E.164)"
+        META_PAGE = "meta_page", "Facebook Page or Instagram account id"
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    address = models.CharField(max_length=320, help_text="normalised: lower-case email, E.164")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "address"], name="unique_inbound_route")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.address}"
+
+
+class Message(models.Model):
+    class Status(models.TextChoices):
+        TRIAGED = "triaged", "Triaged; actions queued"
+        DONE = "done", "Actions carried out"
+        FAILED = "failed", "An action failed; needs attention"
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=30, choices=[(c.value, c.value) for c in Channel])
+    platform = models.CharField(max_length=30, blank=True)
+    client = models.ForeignKey(
+        "practices.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender_status = models.CharField(max_length=30)
+    external_id = models.CharField(
+        max_length=998, blank=True, help_text="Message-ID, MessageSid or platform message id"
+    )
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the raw message")
+    received_at = models.DateTimeField(default=django_timezone.now, db_index=True)
+    size = models.PositiveIntegerField(default=0)
+    sealed = models.BinaryField(help_text="sender, subject, text and raw bytes, encrypted")
+    # The decision, without content: what, which clauses, why.
+    crisis = models.BooleanField(default=False)
+    labels = models.JSONField(default=list)
+    scores = models.JSONField(default=dict)
+    actions = models.JSONField(default=list)
+    clauses = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRIAGED)
+    # The practice's daily message limit was reached when this arrived. Such a message is
+    # still stored, triaged and acted on (a crisis is never dropped); the flag tells the
+    # operator, who is also told in the logs (practices.actions.note_inbound_limit).
+    over_daily_limit = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_message_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "channel", "content_hash"], name="unique_message_content"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "crisis", "received_at"]),
+            models.Index(fields=["practice", "status"]),
+            # The dashboard's newest-first lists and the daily-limit count, per practice:
+            # without it a practice's lists sort all of its messages (docs/scaling.md).
+            models.Index(fields=["practice", "received_at", "id"], name="inbox_message_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} message {self.pk}"
+
+
+class ActionRun(models.Model):
+    """One action of a decision and whether it has been carried out. Once per message."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="action_runs")
+    action = models.CharField(max_length=40, choices=[(a.value, a.value) for a in Action])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="why skipped/failed; no content"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "action"], name="unique_action_per_message")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} for message {self.message_id}: {self.status}"
+
+
+class Alert(models.Model):
+    """An urgent alert to the therapist. Exactly one per crisis message."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="alert")
+    created_at = models.DateTimeField(default=django_timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"alert for message {self.message_id}"
+
+
+class ReplyLedger(models.Model):
+    """When we last replied automatically to a counterpart, to stop mail loops.
+
+    ``counterpart`` is a SHA-256 of the normalised address, so the ledger holds
+    no addresses. A crisis reply has its own slot (``kind``): an earlier redirect
+    to the same sender must never hold back the crisis resources.
+    """
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", "routine reply"
+        CRISIS = "crisis", "crisis reply"
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=30)
+    counterpart = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ROUTINE)
+    last_replied_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "channel", "counterpart", "kind"],
+                name="unique_reply_ledger_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"last reply on {self.channel} at {self.last_replied_at:%Y-%m-%d %H:%M}"
+
+
+class MailboxAccount(models.Model):
+    """A mailbox at the practice's provider that Boundaries polls over IMAP.
+
+    ``last_uid`` and ``uidvalidity`` make polling idempotent (RFC 3501: UIDs
+    only mean something within one UIDVALIDITY). The password is sealed with
+    the vault's master key.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=320)
+    sealed_password = models.BinaryField()
+    folder = models.CharField(max_length=200, default="INBOX")
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"IMAP {self.username}@{self.host}:{self.port}/{self.folder}"

@@ -1,0 +1,214 @@
+"""Background work for inbound messages: alerts first, then replies and the rest.
+
+``carry_out`` runs the pending actions of one message in the decision's order.
+Each action is marked done in its own transaction after its side effect, so a
+crash repeats at most the one action in flight (alerts are at-least-once: a
+duplicate alert is far better than a missing one). Temporary failures are
+retried with backoff; after the last attempt the action is marked failed and
+the dashboard shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from boundaries.audit.log import record
+from boundaries.core.types import PUBLIC_CHANNELS, Action, Channel
+from boundaries.inbox.models import ActionRun, Alert, Message, ReplyLedger
+from boundaries.inbox.sealing import Content, unseal
+from boundaries.practices.models import Therapist
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+REPLY_ACTIONS = (Action.CRISIS_RESOURCES_REPLY, Action.REDIRECT_REPLY, Action.SECURE_CHANNEL_REPLY)
+ALERT_SUBJECT = "Urgent: a message needs your attention now"
+
+
+class Skip(Exception):  # noqa: N818 - a result, not an error
+    """The action is deliberately not carried out; the message says why (no content)."""
+
+
+class RetryLaterError(Exception):
+    """Try again later (network down, provider busy)."""
+
+
+# Reply senders by channel: (message, content, text) -> provider id. Channels register here.
+ReplySender = Callable[[Message, Content, str], str]
+REPLY_SENDERS: dict[str, ReplySender] = {}
+# Alert senders by kind ("email", "sms"): (therapist, text) -> None.
+AlertSender = Callable[[Therapist, str], None]
+ALERT_SENDERS: dict[str, AlertSender] = {}
+# Content-free notices to a client by agreed channel ("email", "sms"): (address, subject, text).
+NoticeSender = Callable[[str, str, str], None]
+NOTICE_SENDERS: dict[str, NoticeSender] = {}
+
+
+def alert_text(message: Message) -> str:
+    link = f"{settings.SITE_URL.rstrip('/')}/dashboard/messages/{message.pk}/"
+    return f"{ALERT_SUBJECT}. Open Boundaries to see it: {link}"
+
+
+def _alert_recipients(message: Message) -> list[Therapist]:
+    if message.client is not None and message.client.therapist is not None:
+        return [message.client.therapist]
+    return list(
+        Therapist.objects.filter(practice_id=message.practice_id, role=Therapist.Role.OWNER)
+    )
+
+
+def send_alert(message: Message, content: Content) -> str:
+    alert = Alert.objects.get(message=message)
+    text = alert_text(message)
+    delivered = 0
+    for therapist in _alert_recipients(message):
+        for kind, sender in ALERT_SENDERS.items():
+            if (kind == "email" and (therapist.alert_email or therapist.user.email)) or (
+                kind == "sms" and therapist.alert_phone
+            ):
+                sender(therapist, text)
+                delivered += 1
+    if delivered == 0:
+        raise RetryLaterError("no alert channel could be used")
+    Alert.objects.filter(pk=alert.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    return f"sent on {delivered} channel(s)"
+
+
+def _counterpart(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
+def send_reply(message: Message, content: Content) -> str:
+    reply = str(content.extra.get("reply") or "")
+    if not reply:
+        raise Skip("the decision has no reply text")
+    if content.extra.get("auto_generated"):
+        raise Skip("the message was sent automatically; no reply (RFC 3834)")
+    if not content.reply_address:
+        raise Skip("there is no address a private reply may go to")
+    if Channel(message.channel) == Channel.REVIEW:
+        raise Skip("a review site offers no private reply; nothing is said in public")
+    if not message.crisis and not message.practice.policy_versions.exists():
+        raise Skip("no policy is published yet; only crisis replies are sent")
+    sender = REPLY_SENDERS.get(message.channel)
+    if sender is None:
+        raise Skip(f"replies on {message.channel} are not supported yet")
+    window = dt.timedelta(hours=settings.AUTO_REPLY_WINDOW_HOURS)
+    key: dict[str, Any] = {
+        "practice_id": message.practice_id,
+        "channel": message.channel,
+        "counterpart": _counterpart(content.reply_address),
+        # An earlier redirect to the same sender must never hold back crisis resources.
+        "kind": ReplyLedger.Kind.CRISIS if message.crisis else ReplyLedger.Kind.ROUTINE,
+    }
+    # Claim the reply slot in a short transaction, send outside it (a network call must
+    # not hold the database's write lock), and give the slot back if sending fails.
+    with transaction.atomic():
+        ledger = ReplyLedger.objects.select_for_update().filter(**key).first()
+        now = timezone.now()
+        if ledger is not None and now - ledger.last_replied_at < window:
+            raise Skip("this sender was already answered automatically recently (no mail loops)")
+        previous = ledger.last_replied_at if ledger is not None else None
+        ReplyLedger.objects.update_or_create(**key, defaults={"last_replied_at": now})
+    try:
+        provider_id = sender(message, content, reply)
+    except BaseException:
+        with transaction.atomic():
+            if previous is None:
+                ReplyLedger.objects.filter(**key).delete()
+            else:
+                ReplyLedger.objects.filter(**key).update(last_replied_at=previous)
+        raise
+    return f"sent {provider_id[:80]}" if provider_id else "sent"
+
+
+def _handle(action: Action, message: Message, content: Content, replied: bool) -> str:
+    if action == Action.URGENT_ALERT:
+        return send_alert(message, content)
+    if action in REPLY_ACTIONS:
+        if replied:
+            return "covered by the reply already sent for this message"
+        if Channel(message.channel) in PUBLIC_CHANNELS and action != Action.CRISIS_RESOURCES_REPLY:
+            raise Skip("nothing is said on a public channel")
+        return send_reply(message, content)
+    if action == Action.QUARANTINE_TO_VAULT:
+        return "content held only in the encrypted store"
+    if action == Action.AGENDA_ITEM:
+        return (
+            "added to the next session's agenda" if message.client_id else "sender is not a client"
+        )
+    if action == Action.DECLINE_CONNECTION:
+        return "recommend declining without a response"
+    return "shown in the dashboard"
+
+
+def _finish(run: ActionRun, status: str, detail: str) -> None:
+    with transaction.atomic():
+        run.status = status
+        run.detail = detail[:300]
+        run.attempts += 1
+        run.updated_at = timezone.now()
+        run.save(update_fields=["status", "detail", "attempts", "updated_at"])
+        record(
+            action=f"action.{run.action}.{status}",
+            obj=run.message,
+            practice=run.message.practice,
+            actor_label="worker",
+            details={"detail": run.detail},
+        )
+
+
+@task(priority=0)
+def carry_out(message_id: int) -> None:
+    message = Message.objects.select_related("practice", "client__therapist").get(pk=message_id)
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    runs = {run.action: run for run in message.action_runs.all()}
+    replied = any(
+        runs[a.value].status == ActionRun.Status.DONE for a in REPLY_ACTIONS if a.value in runs
+    )
+    retry = False
+    for action_name in message.actions:
+        run = runs.get(action_name)
+        if run is None or run.status != ActionRun.Status.PENDING:
+            continue
+        action = Action(action_name)
+        try:
+            detail = _handle(action, message, content, replied)
+        except Skip as skip:
+            _finish(run, ActionRun.Status.SKIPPED, str(skip))
+            continue
+        except (RetryLaterError, OSError) as error:
+            logger.warning(
+                "action %s for message %s failed: %s", action, message.pk, type(error).__name__
+            )
+            if run.attempts + 1 >= MAX_ATTEMPTS:
+                _finish(run, ActionRun.Status.FAILED, f"gave up after {MAX_ATTEMPTS} attempts")
+            else:
+                run.attempts += 1
+                run.save(update_fields=["attempts"])
+                retry = True
+            continue
+        if action in REPLY_ACTIONS:
+            replied = True
+        _finish(run, ActionRun.Status.DONE, detail)
+    statuses = set(message.action_runs.values_list("status", flat=True))
+    if retry:
+        attempt = max(run.attempts for run in message.action_runs.all())
+        backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
+        carry_out.using(
+            priority=100 if message.crisis else 0, run_after=timezone.now() + backoff
+        ).enqueue(message.pk)
+        return
+    status = Message.Status.FAILED if ActionRun.Status.FAILED in statuses else Message.Status.DONE
+    Message.objects.filter(pk=message.pk).update(status=status)

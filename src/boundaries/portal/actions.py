@@ -1,0 +1,211 @@
+"""Everything the portal changes: sign-in links, messages, preferences, agenda, acknowledgements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+
+from boundaries import clock
+from boundaries.audit.log import record
+from boundaries.core.types import Channel, InboundMessage
+from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
+from boundaries.practices.actions import ActionError, do_add_agenda_item, do_set_agreement
+from boundaries.practices.models import (
+    AgendaItem,
+    Client,
+    CommunicationAgreement,
+    PolicyAcknowledgement,
+    PolicyVersion,
+)
+from boundaries.sealed import seal_json, unseal_json
+
+LINK_LIFETIME = dt.timedelta(minutes=15)
+MAX_MESSAGE_CHARS = 20_000
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def do_issue_magic_link(client: Client, *, actor: Any = None) -> str:
+    """A single-use sign-in token for this client, valid for 15 minutes. Returned once."""
+    if client.status == Client.Status.PAST:
+        raise ActionError("past clients do not have portal access")
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    with transaction.atomic():
+        link = MagicLink.objects.create(
+            client=client, token_hash=_hash(token), created_at=now, expires_at=now + LINK_LIFETIME
+        )
+        record(action="portal.link_issued", obj=link, practice=client.practice, actor=actor)
+    return token
+
+
+def do_redeem_magic_link(token: str) -> Client:
+    """The client the link belongs to; the link is spent. Raises ActionError otherwise."""
+    now = clock.now()
+    with transaction.atomic():
+        link = MagicLink.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        if link is None:
+            raise ActionError("this sign-in link is not valid")
+        if link.used_at is not None:
+            raise ActionError("this sign-in link has already been used; ask for a new one")
+        if now > link.expires_at:
+            raise ActionError("this sign-in link has expired; ask for a new one")
+        spent = MagicLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now)
+        if spent != 1:
+            raise ActionError("this sign-in link has already been used; ask for a new one")
+        client = link.client
+        record(
+            action="portal.signin",
+            obj=link,
+            practice=client.practice,
+            actor_label=f"client {client.pk}",
+        )
+    return client
+
+
+def portal_user(client: Client) -> Any:
+    """The Django user behind a client's portal account (created on first sign-in)."""
+    account = PortalAccount.objects.filter(client=client).select_related("user").first()
+    if account is not None:
+        return account.user
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.create_user(username=f"client-{client.pk}-{secrets.token_hex(4)}")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        try:
+            with transaction.atomic():
+                PortalAccount.objects.create(client=client, user=user)
+        except IntegrityError:  # created at the same moment by another request
+            user.delete()
+            return PortalAccount.objects.get(client=client).user
+    return user
+
+
+def _object_id(message: SecureMessage) -> str:
+    return f"portal:{message.practice_id}:{message.client_id}:{message.created_at.isoformat()}"
+
+
+def message_text(message: SecureMessage) -> str:
+    return str(unseal_json(bytes(message.sealed), object_id=_object_id(message))["text"])
+
+
+def _store(client: Client, direction: str, text: str) -> SecureMessage:
+    if not text.strip():
+        raise ActionError("the message is empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ActionError(f"a message can be at most {MAX_MESSAGE_CHARS:,} characters")
+    message = SecureMessage(
+        practice_id=client.practice_id, client=client, direction=direction, created_at=clock.now()
+    )
+    message.sealed = seal_json({"text": text}, object_id=_object_id(message))
+    message.save()
+    return message
+
+
+def do_send_from_client(client: Client, text: str) -> SecureMessage:
+    """A client's secure message: stored sealed, and triaged like every channel (crisis first)."""
+    from boundaries.inbox.actions import Arrival, do_ingest
+
+    with transaction.atomic():
+        message = _store(client, SecureMessage.Direction.FROM_CLIENT, text)
+        arrival = Arrival(
+            message=InboundMessage(
+                channel=Channel.PORTAL,
+                sender=f"portal:{client.pk}",
+                text=text,
+                received_at=message.created_at,
+            ),
+            raw=text.encode(),
+            external_id=f"portal-{message.pk}",
+            client_id=client.pk,
+        )
+        ingested = do_ingest(client.practice, arrival)
+        message.inbox_message = ingested.message
+        message.save(update_fields=["inbox_message"])
+        record(
+            action="portal.message_from_client",
+            obj=message,
+            practice=client.practice,
+            actor_label=f"client {client.pk}",
+        )
+    return message
+
+
+def do_send_to_client(client: Client, text: str, *, actor: Any) -> SecureMessage:
+    """The therapist's secure message; the client is told on an agreed channel, without content."""
+    from boundaries.portal.tasks import notify_client_of_secure_message
+
+    with transaction.atomic():
+        message = _store(client, SecureMessage.Direction.TO_CLIENT, text)
+        record(
+            action="portal.message_to_client", obj=message, practice=client.practice, actor=actor
+        )
+        notify_client_of_secure_message.enqueue(message.pk)
+    return message
+
+
+def do_mark_read(messages: Iterable[SecureMessage]) -> None:
+    ids = [m.pk for m in messages if m.read_at is None]
+    if ids:
+        SecureMessage.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=clock.now())
+
+
+def do_set_preferences(
+    client: Client, *, channels: list[str], discreet: bool
+) -> CommunicationAgreement:
+    """The client's own choice: a new agreement version, on the next session's agenda."""
+    current = client.current_agreement()
+    return do_set_agreement(
+        client,
+        channels=channels,
+        reminder_detail="discreet" if discreet else "standard",
+        session_content_by_email=bool(
+            current and current.session_content_by_email and "email" in channels
+        ),
+        session_content_agreed_on=current.session_content_agreed_on if current else None,
+        session_content_terms=current.session_content_terms if current else "",
+        note="changed by the client in the portal",
+        source=AgendaItem.Source.PORTAL,
+        actor_label=f"client {client.pk}",
+    )
+
+
+def do_request_agenda(client: Client, *, kind: str, note: str) -> AgendaItem:
+    if kind not in {AgendaItem.Kind.ONLINE_LIFE, AgendaItem.Kind.POLICY_QUESTION}:
+        raise ActionError("choose what you would like to bring")
+    return do_add_agenda_item(
+        client,
+        kind=kind,
+        source=AgendaItem.Source.PORTAL,
+        note=note.strip()[:500],
+        actor_label=f"client {client.pk}",
+    )
+
+
+def do_acknowledge(client: Client, version: PolicyVersion) -> PolicyAcknowledgement:
+    if version.practice_id != client.practice_id:
+        raise ActionError("that policy belongs to another practice")
+    with transaction.atomic():
+        ack, created = PolicyAcknowledgement.objects.get_or_create(
+            client=client,
+            version=version,
+            defaults={"practice_id": client.practice_id, "acknowledged_at": clock.now()},
+        )
+        if created:
+            record(
+                action="policy.acknowledged",
+                obj=version,
+                practice=client.practice,
+                actor_label=f"client {client.pk}",
+                details={"client": client.pk, "version": version.number},
+            )
+    return ack

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "boundaries.records"
+    verbose_name = "Records: retention and scheduled jobs"

@@ -1,0 +1,87 @@
+"""Periodic jobs, enqueued once per time slot however many schedulers run.
+
+``run_due(now)`` inserts a ``JobRun`` row per (job, slot); the unique
+constraint makes a second scheduler's insert fail, so each job is enqueued
+once per slot on SQLite or across machines on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django_tasks import task
+
+from boundaries.records.models import JobRun
+
+
+@task()
+def retention_job() -> dict[str, int]:
+    from boundaries import clock
+    from boundaries.records.retention import apply_retention
+
+    report = apply_retention(clock.now())
+    return {
+        "messages": report.messages_deleted,
+        "login_attempts": report.login_attempts_deleted,
+        "task_results": report.task_results_deleted,
+    }
+
+
+@task()
+def audit_checkpoint_job() -> dict[str, int | None]:
+    from boundaries import clock
+    from boundaries.audit.store import write_checkpoint
+
+    checkpoint = write_checkpoint(clock.now())
+    return {"seq": checkpoint.seq if checkpoint is not None else None}
+
+
+@task()
+def backup_job() -> dict[str, object]:
+    from boundaries import clock
+    from boundaries.backups.scheduled import run_scheduled_backup
+
+    report = run_scheduled_backup(clock.now())
+    return {
+        "path": str(report.backup.path),
+        "size": report.backup.size,
+        "audit_seq": report.backup.head.seq,
+        "pruned": len(report.pruned),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    every: dt.timedelta
+    enqueue: Callable[[], object]
+
+
+JOBS: list[Job] = [
+    Job("retention", dt.timedelta(days=1), retention_job.enqueue),
+    Job("audit-checkpoint", dt.timedelta(hours=1), audit_checkpoint_job.enqueue),
+    Job("backup", dt.timedelta(days=1), backup_job.enqueue),
+]
+
+
+def register(job: Job) -> None:
+    """Other apps add their periodic jobs (audit checkpoints, backups)."""
+    if all(existing.name != job.name for existing in JOBS):
+        JOBS.append(job)
+
+
+def run_due(now: dt.datetime) -> list[str]:
+    enqueued = []
+    for job in JOBS:
+        slot = int(now.timestamp() // job.every.total_seconds())
+        try:
+            with transaction.atomic():
+                JobRun.objects.create(name=job.name, slot=slot, enqueued_at=now)
+                job.enqueue()
+        except IntegrityError:
+            continue  # another scheduler took this slot
+        enqueued.append(job.name)
+    return enqueued

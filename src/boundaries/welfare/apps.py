@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WelfareConfig(AppConfig):
+    name = "boundaries.welfare"
+    verbose_name = "Welfare checks (the one exception to 'no searching for clients')"

@@ -1,0 +1,272 @@
+"""The SMTP receiver: 250 only after commit, exactly once, clear refusals, no mail loops."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import override_settings
+
+from boundaries.inbox.models import ActionRun, Alert, Message
+from boundaries.inbox.sealing import unseal
+from tests.channels.conftest import run_worker
+from tests.channels.smtp_helpers import email, receiver, recorder, send
+
+CRISIS_TEXT = "I can't do this anymore. I have the pills ready and I want to end it tonight."
+#: Session content the model does not read as a crisis (score 0.009): a secure-channel reply.
+SESSION_TEXT = (
+    "Attached is the thought record from our last session about the argument with my manager "
+    "at work."
+)
+
+
+def test_it_stores_an_accepted_message_encrypted_and_answers_250(mail_practice: Any) -> None:
+    with receiver() as port:
+        code, _ = send(
+            port,
+            email("Could we talk about Tuesday?"),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    assert code == 250
+    message = Message.objects.get()
+    assert message.client is not None
+    assert b"Tuesday" not in bytes(message.sealed)
+    content = unseal(
+        message.sealed, practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    assert "Tuesday" in content.text
+
+
+def test_it_stores_a_retried_message_only_once(mail_practice: Any) -> None:
+    msg = email("Running ten minutes late, sorry", message_id="<retry-1@example.org>")
+    with receiver() as port:
+        assert send(port, msg, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+        assert send(port, msg, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+    assert Message.objects.count() == 1
+
+
+def test_it_refuses_mail_for_a_mailbox_it_does_not_serve_with_550(mail_practice: Any) -> None:
+    with receiver() as port:
+        code, _ = send(port, email("hi"), sender="x@example.org", to="nobody@elsewhere.example")
+    assert code == 550
+    assert Message.objects.count() == 0
+
+
+def test_it_refuses_a_message_over_the_size_limit_with_a_5xx(mail_practice: Any) -> None:
+    with override_settings(SMTPD_MAX_MESSAGE_BYTES=10_000), receiver() as port:
+        code, _ = send(
+            # Ordinary 70-character lines: the size, not the line length, is what is refused.
+            port,
+            email(("x" * 70 + "\n") * 700),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    assert code == 552
+    assert Message.objects.count() == 0
+
+
+def test_it_raises_one_alert_for_a_crisis_with_no_content_in_it(mail_practice: Any) -> None:
+    with receiver() as port:
+        code, _ = send(
+            port,
+            email(CRISIS_TEXT, subject="tonight"),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    assert code == 250
+    message = Message.objects.get()
+    assert message.crisis
+    assert Alert.objects.filter(message=message).count() == 1
+    run_worker()
+    alerts = [m for m in mail.outbox if m.to == ["alice@alder.example"]]
+    assert len(alerts) == 1
+    assert alerts[0].subject == "Urgent: a message needs your attention now"
+    assert "pills" not in alerts[0].body and "Rowan" not in alerts[0].body
+    replies = [m for m in mail.outbox if m.to == ["rowan@example.org"]]
+    assert len(replies) == 1
+    assert "116 123" in replies[0].body  # Samaritans, for a client in the UK
+    assert "pills" not in replies[0].body
+    assert Alert.objects.get().sent_at is not None
+
+
+def test_it_threads_replies_and_marks_them_as_automatic(mail_practice: Any) -> None:
+    msg = email(
+        "Here is my journal from this week. It's about my mum and the panic attacks.",
+        message_id="<journal@example.org>",
+    )
+    with receiver() as port:
+        send(port, msg, sender="rowan@example.org", to="inbox@alder.example")
+    run_worker()
+    (reply,) = [m for m in mail.outbox if m.to == ["rowan@example.org"]]
+    assert reply.extra_headers["In-Reply-To"] == "<journal@example.org>"
+    assert "<journal@example.org>" in reply.extra_headers["References"]
+    assert reply.extra_headers["Auto-Submitted"] == "auto-replied"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"List-Id": "<news.example.org>"},
+    ],
+)
+def test_it_never_replies_to_automatic_or_list_mail(
+    mail_practice: Any, headers: dict[str, str]
+) -> None:
+    msg = email("Can we move Thursday to 4pm?", headers=headers)
+    with receiver() as port:
+        send(port, msg, sender="rowan@example.org", to="inbox@alder.example")
+    run_worker()
+    assert not [m for m in mail.outbox if m.to == ["rowan@example.org"]]
+    skipped = ActionRun.objects.filter(status=ActionRun.Status.SKIPPED)
+    assert all("automatically" in run.detail or "RFC 3834" in run.detail for run in skipped)
+
+
+def test_it_ends_a_loop_with_an_auto_responder_after_one_reply(mail_practice: Any) -> None:
+    """An auto-responder that ignores RFC 3834 answers everything; we answer it once."""
+    with receiver() as our_port, recorder() as (peer_port, peer):
+        backend = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": peer_port,
+        }
+        with override_settings(**backend):
+            send(
+                our_port,
+                email(
+                    # Session content from an unknown address: it gets the secure-channel reply.
+                    "I've been having panic attacks again and can't sleep, here is what "
+                    "happened with my mum last week",
+                    sender="robot@vendor.example",
+                    message_id="<r0@vendor.example>",
+                ),
+                sender="robot@vendor.example",
+                to="inbox@alder.example",
+            )
+            for round_number in range(1, 5):
+                run_worker()
+                replies_to_robot = [m for m in peer.messages if "robot@vendor.example" in m[1]]
+                # The responder answers every message it gets, without Auto-Submitted.
+                send(
+                    our_port,
+                    email(
+                        f"Thanks for your message (auto answer {round_number})",
+                        sender="robot@vendor.example",
+                        message_id=f"<r{round_number}@vendor.example>",
+                    ),
+                    sender="robot@vendor.example",
+                    to="inbox@alder.example",
+                )
+            run_worker()
+    replies_to_robot = [m for m in peer.messages if "robot@vendor.example" in m[1]]
+    assert len(replies_to_robot) == 1
+    assert Message.objects.count() == 5
+
+
+def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(mail_practice: Any) -> None:
+    """The loop guard keeps one slot per sender for ordinary replies and one for crises."""
+    with receiver() as port:
+        for n, text in enumerate(
+            [
+                SESSION_TEXT,
+                CRISIS_TEXT,
+                CRISIS_TEXT + " Please answer.",
+            ]
+        ):
+            send(
+                port,
+                email(text, message_id=f"<slot-{n}@example.org>"),
+                sender="rowan@example.org",
+                to="inbox@alder.example",
+            )
+            run_worker()
+    replies = [m for m in mail.outbox if m.to == ["rowan@example.org"]]
+    # The secure-channel reply, then the crisis resources; the second crisis within
+    # the window raises its alert but gets no second automatic reply.
+    assert len(replies) == 2
+    assert "secure" in replies[0].body and "has been alerted" not in replies[0].body
+    assert "has been alerted" in replies[1].body and "116 123" in replies[1].body
+    assert Alert.objects.count() == 2
+
+
+def test_it_asks_the_sender_to_retry_when_the_database_is_locked(mail_practice: Any) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the write lock is SQLite's; PostgreSQL takes row locks instead")
+    with receiver() as port:
+        blocker = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            with override_settings():
+                connection.close()  # the receiver's thread opens its own connection
+                code, _ = send(
+                    port,
+                    email("Are we still on for Friday?"),
+                    sender="rowan@example.org",
+                    to="inbox@alder.example",
+                )
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert code == 451
+        assert Message.objects.count() == 0
+        code, _ = send(
+            port,
+            email("Are we still on for Friday?"),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    assert code == 250
+    assert Message.objects.count() == 1
+
+
+MALFORMED = [
+    b"From rowan@example.org\nSubject no colon here\n\nbody without headers that parse\n",
+    (
+        b"From: rowan@example.org\nContent-Type: multipart/mixed; boundary=XX\n\n"
+        b"--XX\nContent-Type: text/plain\n\nhello, the boundary never closes\n"
+    ),
+    b"From: rowan@example.org\nSubject: =?utf-8?B?not-base64!!?=\n\nbad encoded word\n",
+    "From: rowan@example.org\nSubject: caf\xe9 \xff\xfe 8-bit\n\n8-bit\n".encode("latin-1"),
+    (
+        b"From: rowan@example.org\nContent-Type: message/rfc822\n\n"
+        b"From: inner@example.org\nSubject: nested\n\ninner body\n"
+    ),
+    (
+        b"From: rowan@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+        b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+        b"!!!notbase64\n--b--\n"
+    ),
+    b"From: rowan@example.org\nContent-Type: text/plain; charset=x-no-such-charset\n\nhi\n",
+]
+
+
+@pytest.mark.parametrize("raw", MALFORMED, ids=range(len(MALFORMED)))
+def test_it_stores_malformed_mail_instead_of_crashing(mail_practice: Any, raw: bytes) -> None:
+    with receiver() as port:
+        code, _ = send(port, raw, sender="rowan@example.org", to="inbox@alder.example")
+    assert code == 250
+    assert Message.objects.count() == 1
+
+
+def test_its_logs_carry_no_envelope_address_or_content(
+    mail_practice: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with receiver() as port:
+        code, _ = send(
+            port,
+            email("Could we talk about Tuesday?"),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    assert code == 250
+    assert any("message stored" in record.getMessage() for record in caplog.records)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "rowan@example.org" not in logged
+    assert "Tuesday" not in logged

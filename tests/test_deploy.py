@@ -1,0 +1,150 @@
+"""The deployment files, exercised as far as this machine allows.
+
+There is no container engine here, so the compose file is checked for what it
+runs, and the very commands the systemd units and compose services start are
+run as subprocesses in production mode against this run's database: the web
+server must answer /healthz and /readyz, the others must stay up.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shlex
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.channels.smtp_helpers import free_port, wait_for_port
+from tests.channels.test_smtp_crash import database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+VENV_BIN = Path(sys.executable).parent
+UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
+
+
+def exec_start(unit: Path) -> list[str]:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # systemd keys are case-sensitive
+    parser.read(unit)
+    command = shlex.split(parser["Service"]["ExecStart"])
+    command[0] = command[0].replace("/srv/boundaries/.venv/bin", str(VENV_BIN))
+    return command
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    from boundaries.vault.keys import generate_master_key
+
+    key_file = tmp_path / "master.key"
+    key_file.write_text(generate_master_key())
+    key_file.chmod(0o600)
+    return {
+        **os.environ,
+        "BOUNDARIES_ENV": "production",
+        "SECRET_KEY": "deploy-test-" + "x9Q!" * 16,
+        "BOUNDARIES_MASTER_KEY_FILE": str(key_file),
+        "BOUNDARIES_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": database_url(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_FORMAT": "json",
+    }
+
+
+def test_it_declares_a_unit_for_each_process() -> None:
+    assert {unit.stem for unit in UNITS} == {
+        "boundaries-web",
+        "boundaries-worker",
+        "boundaries-scheduler",
+        "boundaries-smtpd",
+    }
+
+
+def test_it_runs_in_compose_only_commands_that_exist() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert {"db", "web", "worker", "scheduler", "smtpd", "migrate"} <= set(compose["services"])
+    for name, service in compose["services"].items():
+        if name == "db":
+            continue
+        command = service["command"]
+        if command[0] == "boundaries":
+            result = subprocess.run(
+                [str(VENV_BIN / "boundaries"), command[1], "--help"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 0, (name, result.stderr)
+        else:
+            assert command[:2] == ["gunicorn", "boundaries.wsgi:application"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_it_starts_every_unit_in_production_mode_against_the_database(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    web_port, smtp_port = free_port(), free_port()
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    try:
+        for unit in UNITS:
+            command = [
+                part.replace("127.0.0.1:8000", f"127.0.0.1:{web_port}").replace(
+                    "2525", str(smtp_port)
+                )
+                for part in exec_start(unit)
+            ]
+            # Listen on loopback only in tests.
+            command = [part.replace("0.0.0.0", "127.0.0.1") for part in command]  # noqa: S104
+            processes[unit.stem] = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path
+            )
+        wait_for_port(web_port, timeout=60)
+        wait_for_port(smtp_port, timeout=60)
+        for path in ("/healthz", "/readyz"):
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{web_port}{path}", timeout=10
+            ) as response:
+                assert response.status == 200, path
+        time.sleep(2)
+        for name, process in processes.items():
+            assert process.poll() is None, (
+                f"{name} exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
+            )
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_it_passes_djangos_deployment_check_with_the_example_environment(tmp_path: Path) -> Any:
+    example = dict(
+        line.split("=", 1)
+        for line in (DEPLOY / "environment.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    key_file = tmp_path / "master.key"
+    from boundaries.vault.keys import generate_master_key
+
+    key_file.write_text(generate_master_key())
+    key_file.chmod(0o600)
+    example |= {"BOUNDARIES_MASTER_KEY_FILE": str(key_file), "BOUNDARIES_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [str(VENV_BIN / "boundaries"), "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, **example},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

@@ -1,0 +1,70 @@
+"""The public policy page: the current version, every clause anchor, no third parties."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from boundaries.core.policy.model import CLAUSE_ORDER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_the_current_policy_with_all_nine_clause_anchors(demo_practice: Any) -> None:
+    response = HttpClient().get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for clause_id in CLAUSE_ORDER:
+        assert f'id="{clause_id}"' in html, clause_id
+    assert "Version 1" in html
+    assert "versions/" in html
+
+
+def test_it_serves_each_practice_under_its_own_path(demo_practice: Any, charlie: Any) -> None:
+    assert HttpClient().get("/p/riverside/").status_code == 200
+    assert HttpClient().get("/p/no-such-practice/").status_code == 404
+    # Two practices and no default: the root does not guess.
+    assert HttpClient().get("/").status_code == 404
+
+
+def test_it_names_the_appointment_phone_and_the_ethics_body(demo_practice: Any) -> None:
+    html = HttpClient().get("/").content.decode()
+    assert "+442079460123" in html
+    assert "UKCP" in html
+
+
+def test_it_loads_nothing_from_other_sites(demo_practice: Any) -> None:
+    html = HttpClient().get("/").content.decode()
+    sources = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', html)
+    assert sources, "the page should at least load its own stylesheet"
+    assert all(src.startswith("/") for src in sources), sources
+    assert "<script" not in html
+
+
+def test_it_sends_strict_security_headers(demo_practice: Any) -> None:
+    response = HttpClient().get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "geolocation=()" in response.headers["Permissions-Policy"]
+
+
+def test_it_lists_versions_and_shows_what_changed(demo_practice: Any) -> None:
+    from boundaries.practices.actions import do_publish_policy
+    from boundaries.practices.demo import demo_policy_source
+
+    changed = demo_policy_source().replace("Riverside Talking Therapy", "Riverside Therapy", 1)
+    do_publish_policy(demo_practice, source=changed, summary="Shorter practice name")
+    listing = HttpClient().get("/versions/").content.decode()
+    assert "Version 2" in listing
+    assert "Shorter practice name" in listing
+    detail = HttpClient().get("/versions/2/")
+    assert detail.status_code == 200
+    assert "<ins" in detail.content.decode() or "<del" in detail.content.decode()
+    assert HttpClient().get("/versions/9/").status_code == 404
