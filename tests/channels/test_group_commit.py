@@ -46,7 +46,10 @@ def _deliver_together(handler: smtpd.Handler, envelopes: list[Envelope]) -> list
             await asyncio.gather(*(handler.handle_DATA(None, None, each) for each in envelopes))
         )
 
-    return asyncio.run(all_at_once())
+    try:
+        return asyncio.run(all_at_once())
+    finally:
+        handler.close()  # its database thread and connection
 
 
 @pytest.fixture

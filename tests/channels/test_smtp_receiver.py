@@ -225,6 +225,67 @@ def test_it_asks_the_sender_to_retry_when_the_database_is_locked(mail_practice: 
     assert Message.objects.count() == 1
 
 
+def test_a_new_receiver_reads_the_database_file_a_restore_put_in_place(
+    mail_practice: Any, tmp_path: Any
+) -> None:
+    """A restore swaps the SQLite file; a receiver started after it must read the new one."""
+    if connection.vendor != "sqlite":
+        pytest.skip("a restore swaps the SQLite file; PostgreSQL restores inside the server")
+    from pathlib import Path
+
+    from boundaries.backups.database import sqlite_replace
+    from boundaries.inbox.models import InboundRoute
+
+    with receiver() as port:  # its database connection opens on the old file
+        assert (
+            send(port, email("hi"), sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+        )
+    live = Path(connection.settings_dict["NAME"])
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(live) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    connection.close()
+    sqlite_replace(live, copy)
+    InboundRoute.objects.create(
+        practice=mail_practice, kind="email", address="second@alder.example"
+    )
+    with receiver() as port:
+        code, _ = send(
+            port, email("on the new file"), sender="rowan@example.org", to="second@alder.example"
+        )
+    assert code == 250
+    assert Message.objects.count() == 2
+
+
+def test_it_takes_mail_again_after_the_database_dropped_its_connection(
+    mail_practice: Any,
+) -> None:
+    """A database restart kills the receiver's session; RCPT reconnects instead of 451 forever."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ends the receiver's session from the server side, which SQLite has not")
+    from boundaries.inbox.models import InboundRoute
+
+    InboundRoute.objects.create(
+        practice=mail_practice, kind="email", address="second@alder.example"
+    )
+    with receiver() as port:
+        assert (
+            send(port, email("hi"), sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1  # the receiver's own session
+        # A recipient RCPT has not seen yet, so RCPT itself must ask the database.
+        replies = [
+            send(port, email(f"try {n}"), sender="rowan@example.org", to="second@alder.example")[0]
+            for n in range(2)
+        ]
+    assert replies == [250, 250], replies
+
+
 MALFORMED = [
     b"From rowan@example.org\nSubject no colon here\n\nbody without headers that parse\n",
     (

@@ -10,6 +10,11 @@ Commits are grouped: DATA does not commit on its own but joins a queue, and
 one committer stores whatever queued up while the previous commit was on its
 way to disk, in one transaction with one fsync (``do_ingest_many``). Each
 sender still gets its 250 only after the commit that holds its message.
+
+Django keeps one database connection per thread. Each receiver does its
+database work on a thread of its own and closes that connection when it
+stops, so a receiver started later (after a restore swapped the SQLite file,
+say) never inherits a connection to a file that is gone.
 """
 
 from __future__ import annotations
@@ -18,15 +23,17 @@ import asyncio
 import errno
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, connections
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OK = "250 2.0.0 Message accepted"
 TOO_BIG = "552 5.3.4 Message too big for this system"
@@ -65,6 +72,17 @@ def practices_by_recipient(recipients: Iterable[str]) -> dict[str, list[Any]]:
         recipient: [practice for key in both for practice in by_address.get(key, [])]
         for recipient, both in keys.items()
     }
+
+
+def served_recipients(recipients: Iterable[str]) -> dict[str, list[Any]]:
+    """``practices_by_recipient`` on a connection that is fresh and healthy.
+
+    Like Django's request cycle, each lookup first drops a connection that is
+    past ``CONN_MAX_AGE`` or broke (a database restart), so RCPT never keeps
+    answering 451 on a dead connection.
+    """
+    close_old_connections()
+    return practices_by_recipient(recipients)
 
 
 def _normal(recipient: str) -> str:
@@ -134,6 +152,17 @@ class Handler:
         self._served: dict[str, float] = {}
         self._queue: asyncio.Queue[tuple[Delivery, asyncio.Future[int]]] | None = None
         self._committer: asyncio.Task[None] | None = None
+        self._database = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtpd-db")
+
+    async def _on_database_thread(self, function: Callable[[Any], T], argument: Any) -> T:
+        return await sync_to_async(function, thread_sensitive=False, executor=self._database)(
+            argument
+        )
+
+    def close(self) -> None:
+        """Close this receiver's database connection and its thread; call after the server stops."""
+        self._database.submit(connections.close_all).result()
+        self._database.shutdown(wait=True)
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -141,9 +170,7 @@ class Handler:
         key = _normal(address)
         if self._served.get(key, 0.0) < time.monotonic():
             try:
-                routes = await sync_to_async(practices_by_recipient, thread_sensitive=True)(
-                    [address]
-                )
+                routes = await self._on_database_thread(served_recipients, [address])
             except OperationalError:
                 return TRY_LATER
             if not routes[key]:
@@ -201,8 +228,8 @@ class Handler:
             while len(waiting) < self.max_batch and not queue.empty():
                 waiting.append(queue.get_nowait())
             try:
-                outcomes = await sync_to_async(ingest_emails, thread_sensitive=True)(
-                    [delivery for delivery, _ in waiting]
+                outcomes = await self._on_database_thread(
+                    ingest_emails, [delivery for delivery, _ in waiting]
                 )
             except Exception as error:  # noqa: BLE001 - every delivery waiting gets the answer
                 outcomes = [error] * len(waiting)
@@ -218,7 +245,12 @@ class Handler:
 def make_controller(host: str, port: int) -> Any:
     from aiosmtpd.controller import Controller
 
-    return Controller(
+    class ReceiverController(Controller):
+        def stop(self, no_assert: bool = False) -> None:
+            super().stop(no_assert=no_assert)
+            self.handler.close()
+
+    return ReceiverController(
         Handler(),
         hostname=host,
         port=port,
