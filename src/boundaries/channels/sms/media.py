@@ -18,8 +18,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
 
+from boundaries.channels.remote_files import MediaError, opener, read_limited, refused
 from boundaries.channels.sms.outbound import TIMEOUT_SECONDS, TwilioConfig
 from boundaries.channels.sms.parse import media_count
 
@@ -33,14 +33,6 @@ _MEDIA_PATH = re.compile(
     re.IGNORECASE,
 )
 MAX_REDIRECTS = 3
-
-
-class MediaError(Exception):
-    """Twilio did not hand over or delete the media. ``permanent`` when retrying cannot help."""
-
-    def __init__(self, reason: str, *, permanent: bool) -> None:
-        super().__init__(reason)
-        self.permanent = permanent
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +65,6 @@ def media_refs(
     return refs, foreign
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # surfaces as HTTPError 30x: we follow it ourselves, without credentials
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def _auth(config: TwilioConfig) -> dict[str, str]:
     pair = base64.b64encode(f"{config.account_sid}:{config.auth_token}".encode()).decode()
     return {"Authorization": f"Basic {pair}"}
@@ -92,12 +76,12 @@ def fetch_media(ref: MediaRef, config: TwilioConfig, *, max_bytes: int) -> bytes
     for _ in range(MAX_REDIRECTS + 1):
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked above
         try:
-            with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-                return _read_limited(response, max_bytes)
+            with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return read_limited(response, max_bytes)
         except urllib.error.HTTPError as error:
             location = error.headers.get("Location", "") if 300 <= error.code < 400 else ""
             if not location:
-                raise _refused("fetch", error.code) from None
+                raise refused("Twilio", "media fetch", error.code) from None
             url = urllib.parse.urljoin(url, location)
             if urllib.parse.urlsplit(url).scheme not in {"https", "http"}:
                 raise MediaError(
@@ -116,26 +100,12 @@ def delete_media(ref: MediaRef, config: TwilioConfig) -> None:
         ref.url + ".json", method="DELETE", headers=_auth(config)
     )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS):
+        with opener.open(request, timeout=TIMEOUT_SECONDS):
             return
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return
-        raise _refused("delete", error.code) from None
+        raise refused("Twilio", "media delete", error.code) from None
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         logger.warning("twilio media unreachable: %s", type(error).__name__)
         raise MediaError("Twilio could not be reached", permanent=False) from None
-
-
-def _read_limited(response: IO[bytes], max_bytes: int) -> bytes:
-    data = response.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise MediaError(f"larger than the upload limit ({max_bytes:,} bytes)", permanent=True)
-    return data
-
-
-def _refused(what: str, status: int) -> MediaError:
-    logger.warning("twilio refused a media %s status=%s", what, status)
-    # 429 and 5xx are Twilio being busy; any other 4xx will fail the same way again.
-    permanent = 400 <= status < 500 and status != 429
-    return MediaError(f"Twilio refused the media {what} (HTTP {status})", permanent=permanent)
