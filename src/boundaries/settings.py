@@ -305,6 +305,10 @@ META_PAGE_ACCESS_TOKENS = env_list("META_PAGE_ACCESS_TOKENS")
 META_GRAPH_BASE = env_str("META_GRAPH_BASE", "https://graph.facebook.com")
 # Meta retries a failed delivery for about a day and a half; older signed bodies are replays.
 META_MAX_DELIVERY_AGE_HOURS = env_int("META_MAX_DELIVERY_AGE_HOURS", 48)
+# Attachments are fetched into the client's vault only from Meta's own CDN hosts
+# (and their subdomains), only over these schemes.
+META_MEDIA_HOSTS = env_list("META_MEDIA_HOSTS", "fbcdn.net,fbsbx.com,cdninstagram.com")
+META_MEDIA_SCHEMES = env_list("META_MEDIA_SCHEMES", "https")
 
 # Structured logs: JSON lines in production (LOG_FORMAT=json), readable text otherwise.
 # Exceptions are logged by type only, so a traceback can never carry message content.

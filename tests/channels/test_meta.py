@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import secrets
 import threading
@@ -548,3 +549,185 @@ def test_it_sends_nothing_at_all_for_a_review(
     replies = ["crisis_resources_reply", "redirect_reply", "secure_channel_reply"]
     done = ActionRun.objects.filter(message=message, action__in=replies, status="done")
     assert not done.exists()
+
+
+# --- a client's attachments: fetched from Meta's CDN into their vault -----------------------
+
+
+@dataclass
+class FakeCdn:
+    """Meta's CDN as the messaging webhook's ``payload.url`` names it: path -> file."""
+
+    port: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)
+    fetched: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+def _cdn_handler(fake: FakeCdn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            with fake.lock:
+                fake.fetched.append(path)
+            if path.startswith("/moved/"):  # a signed link redirecting within the CDN
+                self.send_response(302)
+                self.send_header("Location", path.removeprefix("/moved"))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if path.startswith("/away/"):  # ... or to a host that is not Meta's
+                self.send_response(302)
+                self.send_header("Location", fake.url(path.removeprefix("/away"), "localhost"))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if path.startswith("/busy/"):
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = fake.files.get(path)
+            status = 200 if data is not None else 404  # an expired link answers 404
+            body = data if data is not None else b"URL signature expired"
+            self.send_response(status)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+@pytest.fixture
+def cdn(meta_practice: Any) -> Iterator[FakeCdn]:
+    """The fake CDN, accepted as Meta's host for this test; Rowan writes from PSID."""
+    from boundaries.practices.actions import do_add_client
+
+    do_add_client(meta_practice, first_name="Rowan", last_name="Ashby", handles={"facebook": PSID})
+    fake = FakeCdn()
+    with fake_api(_cdn_handler(fake)) as port:
+        fake.port = port
+        with override_settings(META_MEDIA_HOSTS=["127.0.0.1"], META_MEDIA_SCHEMES=["http"]):
+            yield fake
+
+
+def dm_with(urls: list[str], *, sender: str = PSID, text: str = "") -> dict[str, Any]:
+    payload = dm(text, sender=sender)
+    message = payload["entry"][0]["messaging"][0]["message"]
+    message["attachments"] = [{"type": "image", "payload": {"url": url}} for url in urls]
+    if not text:
+        del message["text"]
+    return payload
+
+
+def photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("url", "fetchable"),
+    [
+        ("https://scontent-lhr8-1.xx.fbcdn.net/v/t1.15752-9/1.jpg?oh=00&oe=6", True),
+        ("https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1&signature=x", True),
+        ("https://fbcdn.net/1.jpg", True),
+        ("http://scontent.xx.fbcdn.net/1.jpg", False),  # not over https
+        ("https://evilfbcdn.net/1.jpg", False),
+        ("https://fbcdn.net.evil.example/1.jpg", False),
+        ("https://fbcdn.net@evil.example/1.jpg", False),
+        ("https://user:pw@scontent.xx.fbcdn.net/1.jpg", False),
+        ("https://[::1/1.jpg", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_it_fetches_attachments_only_from_metas_own_hosts(url: str, fetchable: bool) -> None:
+    from boundaries.channels.meta.media import media_refs
+
+    event = {"message": {"mid": "m_1", "attachments": [{"type": "image", "payload": {"url": url}}]}}
+    refs, other = media_refs(
+        event, hosts=["fbcdn.net", "fbsbx.com", "cdninstagram.com"], schemes=["https"]
+    )
+    assert ([ref.url for ref in refs], other) == (([url], 0) if fetchable else ([], 1))
+
+
+def test_a_clients_attachments_move_into_their_vault_once(client: Any, cdn: FakeCdn) -> None:
+    from boundaries.audit.models import AuditEntry
+    from boundaries.channels.meta.tasks import move_media_to_vault
+    from boundaries.inbox.models import Message
+    from boundaries.vault.files import open_decrypted
+    from boundaries.vault.models import VaultObject
+
+    cdn.files["/a.png"] = cdn.files["/b.png"] = photo()
+    body = encode(dm_with([cdn.url("/a.png"), cdn.url("/moved/b.png")]))
+    assert post(client, body).status_code == 200
+    assert post(client, body).status_code == 200  # Meta's retry: stored and fetched once
+    run_worker()
+    stored = list(VaultObject.objects.order_by("pk"))
+    assert [(obj.client.first_name, obj.direction) for obj in stored] == [
+        ("Rowan", "from_client"),
+        ("Rowan", "from_client"),
+    ]
+    with open_decrypted(stored[0]) as handle:
+        assert handle.read()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cdn.fetched == ["/a.png", "/moved/b.png", "/b.png"]
+    entry = AuditEntry.objects.get(action="meta.media_moved")
+    assert entry.details["stored"] == [1, 2] and entry.details["not_stored"] == {}
+    move_media_to_vault.call(Message.objects.get().pk)  # again: nothing fetched twice
+    assert VaultObject.objects.count() == 2 and len(cdn.fetched) == 3
+
+
+def test_expired_or_redirected_away_links_are_recorded_not_retried(
+    client: Any, cdn: FakeCdn
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from boundaries.audit.models import AuditEntry
+    from boundaries.vault.models import VaultObject
+
+    cdn.files["/c.png"] = photo()
+    urls = [cdn.url("/expired.png"), cdn.url("/away/c.png"), "https://evil.example/x.png"]
+    assert post(client, encode(dm_with(urls, text="the photos"))).status_code == 200
+    run_worker()
+    assert VaultObject.objects.count() == 0
+    assert cdn.fetched == ["/expired.png", "/away/c.png"]  # never the foreign host
+    entry = AuditEntry.objects.get(action="meta.media_moved")
+    assert entry.details["not_stored"] == {
+        "1": "Meta refused the file (HTTP 404)",
+        "2": "Meta redirected the link away from its own hosts",
+    }
+    assert entry.details["ignored_foreign_links"] == 1 and "retrying" not in entry.details
+    later = DBTaskResult.objects.filter(task_path__endswith="move_media_to_vault", status="READY")
+    assert not later.exists()
+
+
+def test_attachments_meta_is_slow_to_give_are_tried_again_later(client: Any, cdn: FakeCdn) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from boundaries.vault.models import VaultObject
+
+    assert post(client, encode(dm_with([cdn.url("/busy/e.png")]))).status_code == 200
+    run_worker()
+    assert VaultObject.objects.count() == 0 and cdn.fetched == ["/busy/e.png"]
+    later = DBTaskResult.objects.filter(task_path__endswith="move_media_to_vault", status="READY")
+    assert later.get().args_kwargs["args"][1] == 2
+
+
+def test_a_strangers_attachments_are_never_fetched(client: Any, cdn: FakeCdn) -> None:
+    from boundaries.inbox.models import Message
+    from boundaries.vault.models import VaultObject
+
+    cdn.files["/d.png"] = photo()
+    assert post(client, encode(dm_with([cdn.url("/d.png")], sender="999"))).status_code == 200
+    run_worker()
+    assert Message.objects.get().client is None
+    assert VaultObject.objects.count() == 0 and cdn.fetched == []

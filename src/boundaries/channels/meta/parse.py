@@ -144,7 +144,7 @@ def _messaging(
         Attachment(
             filename=None,
             content_type=_ATTACHMENT_TYPES.get(str(item.get("type")), "application/octet-stream"),
-            size=0,  # the file stays at Meta; we do not fetch it
+            size=0,  # not known yet: a task fetches the file into the client's vault (media)
         )
         for item in map(_obj, _list(message.get("attachments")))
         if item

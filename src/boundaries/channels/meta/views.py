@@ -16,7 +16,7 @@ import logging
 from collections import Counter
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -53,6 +53,7 @@ def _verify(request: HttpRequest) -> HttpResponse:
 
 
 def _ingest(events: tuple[MetaEvent, ...]) -> Counter[str]:
+    from boundaries.channels.meta.tasks import move_media_to_vault
     from boundaries.inbox.actions import Arrival, do_ingest
 
     accounts = {event.account_id for event in events}
@@ -75,7 +76,13 @@ def _ingest(events: tuple[MetaEvent, ...]) -> Counter[str]:
             reply_address=event.reply_address,
             extra={"meta_account": event.account_id, "meta_recipient": event.recipient},
         )
-        outcome["stored" if do_ingest(practice, arrival).created else "repeated"] += 1
+        # One transaction: a message is never stored without the task that fetches its files.
+        with transaction.atomic():
+            ingested = do_ingest(practice, arrival)
+            if ingested.created and event.message.attachments and ingested.message.client_id:
+                # A client's files go to their vault while Meta's links to them still work.
+                move_media_to_vault.enqueue(ingested.message.pk)
+        outcome["stored" if ingested.created else "repeated"] += 1
     return outcome
 
 

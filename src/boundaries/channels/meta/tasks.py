@@ -1,0 +1,87 @@
+"""Moving a client's Messenger and Instagram attachments into their vault (see ``media``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from boundaries.audit.log import record
+from boundaries.channels.meta.media import MediaError, fetch_media, media_refs
+from boundaries.inbox.models import Message
+from boundaries.inbox.sealing import unseal
+from boundaries.vault.models import VaultObject
+
+MAX_ATTEMPTS = 6
+
+
+@task()
+def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
+    """Fetch each attachment of a client's direct message into the client's vault.
+
+    Safe to run again: a file already in the vault is not fetched twice. What
+    Meta is slow to give is tried again later (its links stay valid for a
+    while, not for ever); what cannot be stored (a refused type, over the size
+    or storage limit, an expired link) is named in the audit entry, and the
+    message itself still says the client sent an attachment.
+    """
+    from boundaries.vault.files import store_file
+    from boundaries.vault.sanitize import UploadRejectedError
+
+    message = Message.objects.select_related("practice", "client").get(pk=message_id)
+    if message.client is None:
+        return
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    event = json.loads(content.raw).get("messaging") or {}
+    where = {"hosts": settings.META_MEDIA_HOSTS, "schemes": settings.META_MEDIA_SCHEMES}
+    refs, foreign = media_refs(event, **where)
+    stored: list[int] = []
+    not_stored: dict[str, str] = {}  # string keys: audit details are canonical JSON
+    later = False
+    for ref in refs:
+        source = f"meta:{message.external_id}:{ref.number}"
+        if VaultObject.objects.filter(source=source).exists():
+            continue
+        try:
+            data = fetch_media(ref, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES, **where)
+            store_file(
+                client=message.client,
+                data=data,
+                filename=f"social message {message.pk}, {ref.kind} {ref.number}",
+                direction=VaultObject.Direction.FROM_CLIENT,
+                actor_label="meta",
+                source=source,
+            )
+            stored.append(ref.number)
+        except UploadRejectedError as error:
+            not_stored[str(ref.number)] = f"not stored: {error}"
+        except MediaError as error:
+            if error.permanent or attempt >= MAX_ATTEMPTS:
+                not_stored[str(ref.number)] = str(error)
+            else:
+                later = True
+    with transaction.atomic():
+        record(
+            action="meta.media_moved",
+            obj=message,
+            practice=message.practice,
+            actor_label="worker",
+            details={
+                "stored": stored,
+                "not_stored": not_stored,
+                "ignored_foreign_links": foreign,
+                "attempt": attempt,
+                **({"retrying": True} if later else {}),
+            },
+        )
+        if later:
+            backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
+            move_media_to_vault.using(run_after=timezone.now() + backoff).enqueue(
+                message_id, attempt + 1
+            )
