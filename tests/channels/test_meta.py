@@ -702,7 +702,7 @@ def test_expired_or_redirected_away_links_are_recorded_not_retried(
     assert cdn.fetched == ["/expired.png", "/away/c.png"]  # never the foreign host
     entry = AuditEntry.objects.get(action="meta.media_moved")
     assert entry.details["not_stored"] == {
-        "1": "Meta refused the file (HTTP 404)",
+        "1": "Meta refused the media fetch (HTTP 404)",
         "2": "Meta redirected the link away from its own hosts",
     }
     assert entry.details["ignored_foreign_links"] == 1 and "retrying" not in entry.details

@@ -9,12 +9,17 @@ with it), and a read that stops one byte past the limit.
 from __future__ import annotations
 
 import logging
+import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
-__all__ = ["MediaError", "opener", "read_limited", "refused"]
+__all__ = ["MediaError", "fetch", "opener", "read_limited", "refused"]
 
 logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 3
 
 
 class MediaError(Exception):
@@ -47,3 +52,39 @@ def refused(platform: str, what: str, status: int) -> MediaError:
     logger.warning("%s refused a %s status=%s", platform.lower(), what, status)
     permanent = 400 <= status < 500 and status != 429
     return MediaError(f"{platform} refused the {what} (HTTP {status})", permanent=permanent)
+
+
+def fetch(
+    url: str,
+    *,
+    platform: str,
+    max_bytes: int,
+    timeout: float,
+    first_headers: Mapping[str, str] | None = None,
+    may_follow: Callable[[str], str | None],
+) -> bytes:
+    """GET ``url``, following up to ``MAX_REDIRECTS`` redirects. Raises ``MediaError``.
+
+    ``first_headers`` (credentials) go with the first request only: a redirect
+    leads to signed storage. ``may_follow(next_url)`` returns why a hop must not
+    be followed, or None; the caller has checked ``url`` itself.
+    """
+    headers = dict(first_headers or {})
+    for _ in range(MAX_REDIRECTS + 1):
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked by caller
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                return read_limited(response, max_bytes)
+        except urllib.error.HTTPError as error:
+            location = error.headers.get("Location", "") if 300 <= error.code < 400 else ""
+            if not location:
+                raise refused(platform, "media fetch", error.code) from None
+            url = urllib.parse.urljoin(url, location)
+            reason = may_follow(url)
+            if reason is not None:
+                raise MediaError(reason, permanent=True) from None
+            headers = {}
+        except (urllib.error.URLError, TimeoutError, ValueError) as error:
+            logger.warning("%s media unreachable: %s", platform.lower(), type(error).__name__)
+            raise MediaError(f"{platform} could not be reached", permanent=False) from None
+    raise MediaError("too many redirects", permanent=True)

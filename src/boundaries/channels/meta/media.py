@@ -14,21 +14,15 @@ side (no token, no cookie) goes with the request.
 
 from __future__ import annotations
 
-import logging
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from boundaries.channels.remote_files import MediaError, opener, read_limited, refused
+from boundaries.channels.remote_files import MediaError, fetch
 
 __all__ = ["MediaError", "MediaRef", "fetch_media", "media_refs"]
 
-logger = logging.getLogger(__name__)
-
-MAX_REDIRECTS = 3
 TIMEOUT_SECONDS = 20
 
 
@@ -79,22 +73,16 @@ def fetch_media(
     ref: MediaRef, *, max_bytes: int, hosts: Sequence[str], schemes: Sequence[str]
 ) -> bytes:
     """The file's bytes, at most ``max_bytes``. Raises ``MediaError``."""
-    url = ref.url
-    for _ in range(MAX_REDIRECTS + 1):
-        request = urllib.request.Request(url)  # noqa: S310 - scheme and host checked
-        try:
-            with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-                return read_limited(response, max_bytes)
-        except urllib.error.HTTPError as error:
-            location = error.headers.get("Location", "") if 300 <= error.code < 400 else ""
-            if not location:
-                raise refused("Meta", "file", error.code) from None
-            url = urllib.parse.urljoin(url, location)
-            if not allowed(url, hosts=hosts, schemes=schemes):
-                raise MediaError(
-                    "Meta redirected the link away from its own hosts", permanent=True
-                ) from None
-        except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            logger.warning("meta media unreachable: %s", type(error).__name__)
-            raise MediaError("Meta's servers could not be reached", permanent=False) from None
-    raise MediaError("too many redirects", permanent=True)
+
+    def may_follow(url: str) -> str | None:
+        if allowed(url, hosts=hosts, schemes=schemes):
+            return None
+        return "Meta redirected the link away from its own hosts"
+
+    return fetch(
+        ref.url,
+        platform="Meta",
+        max_bytes=max_bytes,
+        timeout=TIMEOUT_SECONDS,
+        may_follow=may_follow,
+    )

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
-from boundaries.audit.log import record
 from boundaries.channels.meta.media import MediaError, fetch_media, media_refs
+from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import unseal
 from boundaries.vault.models import VaultObject
-
-MAX_ATTEMPTS = 6
 
 
 @task()
@@ -66,22 +61,15 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
                 not_stored[str(ref.number)] = str(error)
             else:
                 later = True
-    with transaction.atomic():
-        record(
-            action="meta.media_moved",
-            obj=message,
-            practice=message.practice,
-            actor_label="worker",
-            details={
-                "stored": stored,
-                "not_stored": not_stored,
-                "ignored_foreign_links": foreign,
-                "attempt": attempt,
-                **({"retrying": True} if later else {}),
-            },
-        )
-        if later:
-            backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
-            move_media_to_vault.using(run_after=timezone.now() + backoff).enqueue(
-                message_id, attempt + 1
-            )
+    finish_move(
+        move_media_to_vault,
+        message,
+        action="meta.media_moved",
+        attempt=attempt,
+        later=later,
+        details={
+            "stored": stored,
+            "not_stored": not_stored,
+            "ignored_foreign_links": foreign,
+        },
+    )

@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from boundaries.channels.remote_files import MediaError, opener, read_limited, refused
+from boundaries.channels.remote_files import MediaError, fetch, opener, refused
 from boundaries.channels.sms.outbound import TIMEOUT_SECONDS, TwilioConfig
 from boundaries.channels.sms.parse import media_count
 
@@ -32,7 +32,6 @@ _MEDIA_PATH = re.compile(
     r"/Media/(?P<sid>ME[0-9a-f]{32})$",
     re.IGNORECASE,
 )
-MAX_REDIRECTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,26 +71,20 @@ def _auth(config: TwilioConfig) -> dict[str, str]:
 
 def fetch_media(ref: MediaRef, config: TwilioConfig, *, max_bytes: int) -> bytes:
     """The media's bytes, at most ``max_bytes``. Raises ``MediaError``."""
-    url, headers = ref.url, _auth(config)
-    for _ in range(MAX_REDIRECTS + 1):
-        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - checked above
-        try:
-            with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-                return read_limited(response, max_bytes)
-        except urllib.error.HTTPError as error:
-            location = error.headers.get("Location", "") if 300 <= error.code < 400 else ""
-            if not location:
-                raise refused("Twilio", "media fetch", error.code) from None
-            url = urllib.parse.urljoin(url, location)
-            if urllib.parse.urlsplit(url).scheme not in {"https", "http"}:
-                raise MediaError(
-                    "Twilio redirected to an unusable address", permanent=True
-                ) from None
-            headers = {}  # the storage link is signed; our credentials stay with Twilio's API
-        except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            logger.warning("twilio media unreachable: %s", type(error).__name__)
-            raise MediaError("Twilio could not be reached", permanent=False) from None
-    raise MediaError("too many redirects", permanent=True)
+
+    def may_follow(url: str) -> str | None:
+        if urllib.parse.urlsplit(url).scheme not in {"https", "http"}:
+            return "Twilio redirected to an unusable address"
+        return None  # Twilio's signed storage link; our credentials stay with its API
+
+    return fetch(
+        ref.url,
+        platform="Twilio",
+        max_bytes=max_bytes,
+        timeout=TIMEOUT_SECONDS,
+        first_headers=_auth(config),
+        may_follow=may_follow,
+    )
 
 
 def delete_media(ref: MediaRef, config: TwilioConfig) -> None:

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import urllib.parse
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
-from boundaries.audit.log import record
 from boundaries.channels.sms.media import MediaError, delete_media, fetch_media, media_refs
 from boundaries.channels.sms.outbound import twilio_config
+from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import unseal
 from boundaries.vault.models import VaultObject
-
-MAX_ATTEMPTS = 6
 
 
 @task()
@@ -66,22 +61,15 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
                 kept[str(ref.number)] = f"{error}; left at Twilio"
             else:
                 later = True
-    with transaction.atomic():
-        record(
-            action="sms.media_moved",
-            obj=message,
-            practice=message.practice,
-            actor_label="worker",
-            details={
-                "stored": stored,
-                "kept_at_twilio": kept,
-                "ignored_foreign_links": foreign,
-                "attempt": attempt,
-                **({"retrying": True} if later else {}),
-            },
-        )
-        if later:
-            backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
-            move_media_to_vault.using(run_after=timezone.now() + backoff).enqueue(
-                message_id, attempt + 1
-            )
+    finish_move(
+        move_media_to_vault,
+        message,
+        action="sms.media_moved",
+        attempt=attempt,
+        later=later,
+        details={
+            "stored": stored,
+            "kept_at_twilio": kept,
+            "ignored_foreign_links": foreign,
+        },
+    )
