@@ -731,3 +731,26 @@ def test_a_strangers_attachments_are_never_fetched(client: Any, cdn: FakeCdn) ->
     run_worker()
     assert Message.objects.get().client is None
     assert VaultObject.objects.count() == 0 and cdn.fetched == []
+
+
+def test_the_message_page_points_the_therapist_to_the_clients_files(
+    client: Any, cdn: FakeCdn
+) -> None:
+    from boundaries.inbox.models import Message
+    from boundaries.practices.models import Therapist
+    from tests.web.signin import reauthenticate, sign_in
+
+    cdn.files["/f.png"] = photo()
+    urls = [cdn.url("/f.png"), cdn.url("/g.png")]
+    assert post(client, encode(dm_with(urls, text="my mood chart"))).status_code == 200
+    assert post(client, encode(dm_with([cdn.url("/f.png")], sender="999"))).status_code == 200
+    run_worker()
+    rowans, strangers = Message.objects.order_by("pk")
+    alice = Therapist.objects.get(user__username="alice").user
+    sign_in(client, alice)
+    reauthenticate(client, alice)
+    page = client.get(f"/dashboard/messages/{rowans.pk}/content/").content.decode()
+    assert "attached 2 files" in page
+    assert f'href="/dashboard/clients/{rowans.client_id}/files/"' in page
+    page = client.get(f"/dashboard/messages/{strangers.pk}/content/").content.decode()
+    assert "attached 1 file." in page and "not one of your clients" in page

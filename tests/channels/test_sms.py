@@ -639,3 +639,23 @@ def test_a_strangers_pictures_and_foreign_links_are_never_fetched(
     assert VaultObject.objects.count() == 0 and twilio.fetched == []
     entry = AuditEntry.objects.filter(action="sms.media_moved").latest("pk")
     assert entry.details["ignored_foreign_links"] == 1 and "retrying" not in entry.details
+
+
+def test_the_message_page_says_how_many_pictures_came_and_where_they_went(
+    client: Any, sms_practice: Any, twilio: FakeTwilio
+) -> None:
+    from boundaries.inbox.models import Message
+    from boundaries.practices.models import Therapist
+    from tests.web.signin import reauthenticate, sign_in
+
+    post(client, mms_params(twilio, {SID_1: gps_jpeg(), SID_2: gps_jpeg()}))
+    run_worker()
+    message = Message.objects.get()
+    alice = Therapist.objects.get(user__username="alice").user
+    sign_in(client, alice)
+    reauthenticate(client, alice)
+    page = client.get(f"/dashboard/messages/{message.pk}/content/").content.decode()
+    assert "attached 2 files" in page
+    assert f'href="/dashboard/clients/{message.client_id}/files/"' in page
+    files = client.get(f"/dashboard/clients/{message.client_id}/files/").content.decode()
+    assert f"text message {message.pk}, picture 1" in files

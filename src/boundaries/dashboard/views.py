@@ -100,6 +100,7 @@ def message_content(request: HttpRequest, message_id: int) -> HttpResponse:
             "message": message,
             "content": content,
             "attachments": [attachment for attachment, _ in _attachments(message, content)],
+            "files_sent": _files_named(message, content),
         },
     )
 
@@ -125,6 +126,29 @@ def message_attachment(request: HttpRequest, message_id: int, number: int) -> Ht
         filename=attachment.filename or f"attachment-{number}",
         content_type="application/octet-stream",
     )
+
+
+def _files_named(message: Any, content: Any) -> int:
+    """How many files a text or a direct message named. The platform holds them, not the
+    message: a client's are fetched into their files (see docs/channels.md)."""
+    import json
+    import urllib.parse
+
+    if message.channel == Channel.SMS:
+        from boundaries.channels.sms.parse import media_count
+
+        raw = content.raw.decode("utf-8", "replace")
+        return media_count(urllib.parse.parse_qs(raw, keep_blank_values=True))
+    if message.channel == Channel.SOCIAL_DM:
+        from boundaries.channels.meta.media import attachment_count
+
+        try:
+            stored = json.loads(content.raw)
+        except ValueError:
+            return 0
+        event = stored.get("messaging") if isinstance(stored, dict) else None
+        return attachment_count(event) if isinstance(event, dict) else 0
+    return 0
 
 
 def _attachments(message: Any, content: Any) -> list[tuple[Attachment, bytes]]:

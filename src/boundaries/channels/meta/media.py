@@ -21,7 +21,7 @@ from typing import Any
 
 from boundaries.channels.remote_files import MediaError, fetch
 
-__all__ = ["MediaError", "MediaRef", "fetch_media", "media_refs"]
+__all__ = ["MediaError", "MediaRef", "attachment_count", "fetch_media", "media_refs"]
 
 TIMEOUT_SECONDS = 20
 
@@ -45,6 +45,17 @@ def allowed(url: str, *, hosts: Sequence[str], schemes: Sequence[str]) -> bool:
     return any(host == known or host.endswith("." + known) for known in hosts)
 
 
+def _attachment_items(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    message = event.get("message")
+    items = message.get("attachments") if isinstance(message, Mapping) else None
+    return [i for i in items if isinstance(i, Mapping) and i] if isinstance(items, list) else []
+
+
+def attachment_count(event: Mapping[str, Any]) -> int:
+    """How many attachments a stored messaging event named, fetchable or not."""
+    return len(_attachment_items(event))
+
+
 def media_refs(
     event: Mapping[str, Any], *, hosts: Sequence[str], schemes: Sequence[str]
 ) -> tuple[list[MediaRef], int]:
@@ -53,13 +64,9 @@ def media_refs(
     ``event`` is the ``messaging`` item as the webhook delivered it. A link that
     is missing, not a string or not on Meta's hosts counts as not fetchable.
     """
-    message = event.get("message")
-    items = message.get("attachments") if isinstance(message, Mapping) else None
-    if not isinstance(items, list):
-        return [], 0
     refs: list[MediaRef] = []
     other = 0
-    for number, item in enumerate((i for i in items if isinstance(i, Mapping) and i), start=1):
+    for number, item in enumerate(_attachment_items(event), start=1):
         payload = item.get("payload")
         url = payload.get("url") if isinstance(payload, Mapping) else None
         if isinstance(url, str) and allowed(url, hosts=hosts, schemes=schemes):
