@@ -115,7 +115,7 @@ def test(args: list[str]) -> None:
     say("mypy")
     run([bin_("mypy")])
     say("pytest")
-    run([bin_("pytest"), "-n", "2", "--dist", "loadfile", *args])
+    run([bin_("pytest"), "-n", "2", "--dist", "loadfile", "--durations=15", *args])
 
 
 def main() -> None:

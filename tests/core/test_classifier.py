@@ -45,6 +45,18 @@ CRISIS = [
     "I can't keep myself safe tonight",
     "my partner threatened to kill me",
     "my son says he wants to kill himself",
+    "I drank some bleach",
+    "i took rat poison an hour ago",
+    "I'm going to throw myself off the bridge",
+    "you won't hear from me again",
+    "I'm not going to be around much longer",
+    "I don't know if I'll still be here next week",
+    "I wish I could just not exist",
+    "there's no reason for me to be alive",
+    "I can't see a future for myself",
+    "I've stockpiled my antidepressants",
+    "I've been hoarding my sleeping tablets",
+    "I don't trust myself around my pills tonight",
 ]
 
 
@@ -89,6 +101,15 @@ NOT_CRISIS_EXPRESSIONS = [
     "I watched a film about self-harm",
     "I won't be around next week, I'm on holiday",
     "the grief is hitting me harder than I expected",
+    "I'd rather drink bleach than sit through that meeting",
+    "this song makes me want to drink bleach",
+    "the dog ate some rat poison, we're at the vet",
+    "I got poison ivy on the hike",
+    "I've been throwing myself into work",
+    "you won't hear from me again until after the holidays",
+    "I don't trust myself with cake in the house",
+    "I'm not sure if I'll still be around at 6, can we do 5?",
+    "we can't see a future for the business",
 ]
 
 

@@ -203,7 +203,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "says they do not want to live",
         (
-            r"\b(?:want|wish|wishing|hope|hoping|like) (?:i could |to |that )?(?:i )?"
+            r"\b(?:want|wish|wishing|hope|hoping|like) (?:i could |to |that )?(?:i )?(?:just )?"
             r"(?:not exist|stop existing|cease to exist|never wake up|dont wake up|do not wake up"
             r"|wont wake up|go to sleep forever|sleep forever|disappear (?:forever|for good|"
             r"permanently)|be gone (?:forever|for good))\b|\b(?:and|&) (?:not|never) wake up\b"
@@ -216,7 +216,9 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"\b(?:wont|will not|not going to|not) (?:be |still be )?alive\b"
             r"|\b(?:wont|will not) be (?:here|around) (?:by then|much longer|for (?:much|very) long"
             r"|anymore|after tonight|by the weekend|by tomorrow|tomorrow|where im going)\b"
-            r"|\bnot going to be (?:here|around) anymore\b"
+            r"|\bnot going to be (?:here|around) (?:anymore|much longer|for (?:much|very) long)\b"
+            r"|\b(?:if|whether) (?:ill|i will|im going to) still be (?:alive|here (?:next week|tomorrow"
+            r"|by then|much longer|by the weekend|for (?:our|the|my) next session))\b"
             r"|\b(?:dont think|not sure) (?:ill|i will|i can|i am going to|im going to) "
             r"(?:still )?(?:be here|be around|be alive|make it|last|survive|stay safe"
             r"|keep myself safe)\b|\bwont have to worry about me\b|\bwhere im going\b|\btonights the night\b"
@@ -247,9 +249,9 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "hopeless about going on living",
         (
             r"\b(?:life|living) (?:isnt|is not|aint|is no longer|no longer|doesnt feel|dont feel) "
-            r"worth (?:living|it)\b|\bnot worth living\b|\bno reason to (?:live|go on|carry on"
-            r"|keep going|stay)\b|\bno way out (?:except|but|other than)\b"
-            r"|\bcant see a way out\b|\bwhy (?:do )?i (?:bother|keep) (?:staying alive|living|going on"
+            r"worth (?:living|it)\b|\bnot worth living\b|\bno reason (?:for me )?to (?:live|go on|carry on"
+            r"|keep going|stay|be alive|be here|keep living)\b|\bno way out (?:except|but|other than)\b"
+            r"|\bcant see a way out\b|\b(?:cant|cannot|dont) see (?:a|any) future (?:for myself|for me)\b|\bwhy (?:do )?i (?:bother|keep) (?:staying alive|living|going on"
             r"|being alive|existing)\b"
         ),
         False,
@@ -315,8 +317,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "has the means to harm themselves",
         (
             r"\b(?:stockpil\w*|saving up|saved up|collecting|collected|hoarding|hoarded|been saving"
-            r"|stashed|stashing) (?:my |some |enough |all my |up my |up )?(?:pills|tablets|meds"
-            r"|medication|paracetamol|painkillers|sleeping pills)\b|\bnoose\b"
+            r"|stashed|stashing) (?:my |some |enough |all my |up my |up )?(?:sleeping |sleep )?(?:pills"
+            r"|tablets|meds|medication|paracetamol|painkillers|antidepressants|insulin)\b|\bnoose\b"
             r"|\b(?:bought|buy|got|have|tied|holding|ready|made)\b[a-z ]{0,12}\b(?:rope|gun|razor|"
             r"razor blades?|blades?|pills to|tablets to)\b"
             r"|\b(?:pills|tablets|meds|medication|knife|razor|blade|gun) (?:in front of me|next to me"
@@ -344,6 +346,21 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         + r"\b|\b(?:swallowed|downed|necked) (?:some |her |his |my |"
         r"the )?(?:pills|tablets|meds)\b|\b(?:taken|took) (?:some |her |his |their )?(?:pills"
         r"|tablets) and\b",
+        True,
+    ),
+    (
+        "mentions swallowing poison",
+        (
+            # The writer swallowing it ("the dog ate rat poison" is not), and never the figure
+            # of speech ("I'd rather drink bleach", "it makes me want to drink bleach").
+            r"(?:^|\| |\b(?:i|ive|i have|i just|ive just|just|to|of|about|and) )"
+            r"(?<!rather )(?<!sooner )(?<!makes me want to )(?<!made me want to )"
+            r"(?:drank|drunk|drink|drinking|swallowed|swallow|took|taken"
+            r"|downed|necked|ate|eaten)"
+            r" (?:some |a lot of |a bottle of |a cup of |a glass of |half a bottle of |the )?"
+            r"(?:bleach|antifreeze|anti freeze|weedkiller|weed killer|rat poison|poison|drain cleaner"
+            r"|pesticide|paraquat|lighter fluid|white spirit|methanol|screenwash)\b(?! ivy| oak)"
+        ),
         True,
     ),
     # Self-harm.
@@ -390,6 +407,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "talks of jumping or crashing",
         (
             r"\bjump(?:ing)? (?:off|from|in front of|under|into the (?:river|sea|water|canal))\b"
+            r"|\b(?:throw|throwing|threw|fling|hurl) myself (?:off|from|in front of|under|into (?:the "
+            r"(?:river|sea|water|canal|traffic)|traffic))\b"
             r"|\b(?:going to|want to|planning to|about to|thinking of|thinking about|will|ll) jump"
             r"(?:ing)?(?: \||$)|\b(?:drive|driving|crash\w*|steer\w*|swerv\w*) (?:my car |the car )?"
             r"(?:into|off) (?:a |the )?(?:wall|tree|bridge|road|cliff|lorry|truck|oncoming|river)\b"
@@ -421,11 +440,23 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         ),
         True,
     ),
+    (
+        "afraid of what they might do to themselves",
+        (
+            r"\b(?:dont|do not|cant|cannot|no longer) trust myself (?:around|with|near) (?:my |the |a "
+            r"|any )?(?:pills|tablets|meds|medication|knife|knives|blades?|razors?|rope|car)\b"
+            r"|\b(?:dont|do not|cant|cannot|no longer) trust myself (?:tonight|right now|not to "
+            r"(?:hurt|harm|do|act|use))\b"
+        ),
+        False,
+    ),
     # Goodbyes and preparations.
     (
         "writes as if saying a final goodbye",
         r"\b(?:this is|consider this|saying) (?:my )?(?:goodbye|my last message|the last time)\b"
         r"|\bmy last (?:message|text|email)\b|\bsaid (?:my )?goodbyes\b"
+        r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
+        r"|til|before|for a|this|over|after|till|in|during))"
         r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
         r"|last )(?:note|letter)s?|notes|letters|note)\b[a-z ]{0,12}\b"
         + _PEOPLE
@@ -509,10 +540,10 @@ _GATES: tuple[_Gate, ...] = (
     (_words("dead die funeral"),),
     (_words("want wish wanna"), _words("dont longer never")),
     (_words("exist existing wake forever disappear sleep gone"),),
-    (_words("alive wont anymore think sure worry tonights where"),),
+    (_words("alive wont anymore think sure worry tonights where longer long still"),),
     (_words("dying die death dead"),),
     (_words("point reason sense use"),),
-    (_words("worth reason way bother"),),
+    (_words("worth reason way bother future"),),
     (_words("cant cannot unable"),),
     (
         _words(
@@ -544,6 +575,12 @@ _GATES: tuple[_Gate, ...] = (
             _NUMBER_WORD,
         ),
     ),
+    (
+        _words(
+            "bleach antifreeze anti weedkiller weed rat poison drain pesticide paraquat lighter",
+            "white methanol screenwash",
+        ),
+    ),
     (_words(_SELF_WORD),),
     (_words("myself"),),
     (
@@ -556,7 +593,7 @@ _GATES: tuple[_Gate, ...] = (
     (
         _words(
             "jump jumping drive driving crash crashing crashed steer steering swerve swerving",
-            "purpose",
+            "purpose throw throwing threw fling hurl",
         ),
     ),
     (
@@ -564,7 +601,8 @@ _GATES: tuple[_Gate, ...] = (
         _words("safe hurt harm anything something kill act"),
     ),
     (_words("scared afraid frightened terrified worried stupid silly drastic through"),),
-    (_words("goodbye goodbyes last note notes letter letters time sorry love before"),),
+    (_words("trust"),),
+    (_words("goodbye goodbyes last note notes letter letters time sorry love before hear"),),
     (
         _words("things stuff belongings possessions will"),
         _words("given giving gave give sorted sorting written made wrote updated writing"),

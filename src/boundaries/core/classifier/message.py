@@ -77,7 +77,7 @@ class MessageClassifier:
                 is_crisis = True
                 evidence.append(
                     "the message model reads it as a likely crisis "
-                    f"(score {probability:.2f}, threshold {limit:.2f})"
+                    f"(score {probability:.3f}, threshold {limit:g})"
                 )
             else:
                 scores[Label.CRISIS] = probability * REASSURED_DAMPING
