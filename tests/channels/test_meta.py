@@ -753,4 +753,4 @@ def test_the_message_page_points_the_therapist_to_the_clients_files(
     assert "attached 2 files" in page
     assert f'href="/dashboard/clients/{rowans.client_id}/files/"' in page
     page = client.get(f"/dashboard/messages/{strangers.pk}/content/").content.decode()
-    assert "attached 1 file." in page and "not one of your clients" in page
+    assert "attached 1 file," in page and "not one of your clients, so it was not" in page
