@@ -146,3 +146,40 @@ def test_a_forgotten_password_is_asked_for_by_keyboard_alone_and_meets_aa(
     tab.wait_for_url("**/account/password/sent/")
     assert tab.get_by_role("heading", name="Check your email").is_visible()
     assert page.axe_violations() == []
+
+
+def test_a_texts_pictures_are_pointed_to_on_its_content_page_and_meet_aa(
+    live_server: Any, page: Any, alice: Any, client_ana: Any
+) -> None:
+    from urllib.parse import urlencode
+
+    from boundaries.inbox.actions import Arrival, do_ingest
+
+    text = "here is my sleep diary from this week"
+    webhook = {"From": "+441614960123", "Body": text, "NumMedia": "2"}
+    message = InboundMessage(
+        channel=Channel.SMS, sender="+441614960123", text=text, received_at=dt.datetime.now(dt.UTC)
+    )
+    stored = do_ingest(
+        client_ana.practice,
+        Arrival(
+            message=message,
+            raw=urlencode(webhook).encode(),
+            external_id="SMbrowser2",
+            reply_address="",
+        ),
+    ).message
+    sign_in(page, live_server.url, alice.user)
+    tab = page.page
+    tab.goto(f"{live_server.url}/dashboard/messages/{stored.pk}/content/")
+    # Content asks for the password and a fresh code again.
+    tab.get_by_label("Password").fill(PASSWORDS[alice.user.username])
+    tab.get_by_label("Code from your authenticator app").fill(current_code(alice.user))
+    tab.get_by_role("button", name="Confirm").click()
+    tab.wait_for_url(f"**/dashboard/messages/{stored.pk}/content/")
+    assert tab.get_by_role("heading", name="Files sent with this message").is_visible()
+    tab.get_by_role("link", name="their files").click()
+    tab.wait_for_url(f"**/dashboard/clients/{client_ana.pk}/files/")
+    tab.go_back()
+    assert page.axe_violations() == []
+    page.screenshot("dashboard-message-files-sent")
