@@ -183,3 +183,6 @@ def test_a_texts_pictures_are_pointed_to_on_its_content_page_and_meet_aa(
     tab.go_back()
     assert page.axe_violations() == []
     page.screenshot("dashboard-message-files-sent")
+    # The icon is ours, named by every page: the browser never asks for /favicon.ico (a 404).
+    assert any(url.endswith(".svg") and "/static/site/icon" in url for url in page.requests)
+    assert not any(url.endswith("/favicon.ico") for url in page.requests)
