@@ -1,9 +1,10 @@
 """Fetching a file a platform holds for us (an MMS picture, a Messenger attachment).
 
 What the channels share: the error a task acts on (``permanent`` when trying
-again cannot help), an opener that never follows a redirect by itself (each
-channel checks a hop before following it, and decides which credentials go
-with it), and a read that stops one byte past the limit.
+again cannot help), an opener that never follows a redirect by itself, a read
+that stops one byte past the limit, and ``fetch``, which follows redirects
+only where the channel allows each hop and sends its credentials only with
+the first request.
 """
 
 from __future__ import annotations

@@ -251,7 +251,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"\b(?:life|living) (?:isnt|is not|aint|is no longer|no longer|doesnt feel|dont feel) "
             r"worth (?:living|it)\b|\bnot worth living\b|\bno reason (?:for me )?to (?:live|go on|carry on"
             r"|keep going|stay|be alive|be here|keep living)\b|\bno way out (?:except|but|other than)\b"
-            r"|\bcant see a way out\b|\b(?:cant|cannot|dont) see (?:a|any) future (?:for myself|for me)\b|\bwhy (?:do )?i (?:bother|keep) (?:staying alive|living|going on"
+            r"|\bcant see a way out\b|\b(?:cant|cannot|dont) see (?:a|any) future (?:for myself|for me)\b"
+            r"|\bwhy (?:do )?i (?:bother|keep) (?:staying alive|living|going on"
             r"|being alive|existing)\b"
         ),
         False,
@@ -456,7 +457,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"\b(?:this is|consider this|saying) (?:my )?(?:goodbye|my last message|the last time)\b"
         r"|\bmy last (?:message|text|email)\b|\bsaid (?:my )?goodbyes\b"
         r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
-        r"|til|before|for a|this|over|after|till|in|during))"
+        r"|til|before|for a|this|over|after|in|during))"
         r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
         r"|last )(?:note|letter)s?|notes|letters|note)\b[a-z ]{0,12}\b"
         + _PEOPLE
