@@ -29,6 +29,22 @@ def alder_practice() -> tuple[Any, Any]:
     return practice, alice
 
 
+def signed_in_alice(*, confirmed: bool) -> Any:
+    """A browser session for Alice, signed in with password and code; ``confirmed`` when she
+    has also just re-entered both (what a message's content and attachments ask for)."""
+    from django.test import Client as HttpClient
+
+    from boundaries.practices.models import Therapist
+    from tests.web.signin import reauthenticate, sign_in
+
+    alice = Therapist.objects.get(user__username="alice").user
+    http = HttpClient()
+    sign_in(http, alice)
+    if confirmed:
+        reauthenticate(http, alice)
+    return http
+
+
 def add_rowan(practice: Any, alice: Any, *, channels: list[str], **contact: Any) -> Any:
     """Rowan, Alice's client, who agreed to ``channels`` and has a session in three days."""
     from boundaries.practices import actions

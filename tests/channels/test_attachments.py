@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import Client as HttpClient
-
 from boundaries.audit.models import AuditEntry
 from boundaries.inbox.models import Message
-from boundaries.practices.models import Therapist
+from tests.channels.conftest import signed_in_alice
 from tests.channels.smtp_helpers import email, receiver, send
-from tests.web.signin import reauthenticate, sign_in
 
 PDF = b"%PDF-1.4\n% worksheet from our last session\n%%EOF\n"
 HTML = b"<script>alert('from an attachment')</script>"
@@ -25,15 +22,6 @@ def deliver_with_attachments() -> Message:
         code, _ = send(port, msg, sender="rowan@example.org", to="inbox@alder.example")
     assert code == 250
     return Message.objects.get()
-
-
-def signed_in_alice(*, confirmed: bool) -> HttpClient:
-    alice = Therapist.objects.get(user__username="alice").user
-    http = HttpClient()
-    sign_in(http, alice)
-    if confirmed:
-        reauthenticate(http, alice)
-    return http
 
 
 def test_its_therapist_downloads_an_attachment_exactly_as_sent(mail_practice: Any) -> None:

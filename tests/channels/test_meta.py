@@ -28,7 +28,7 @@ from django.test import override_settings
 
 from boundaries.channels.meta.parse import parse_webhook
 from boundaries.core.types import Channel
-from tests.channels.conftest import alder_practice, fake_api, run_worker
+from tests.channels.conftest import alder_practice, fake_api, run_worker, signed_in_alice
 
 APP_SECRET = "c0ffee" * 5
 VERIFY_TOKEN = "a-string-the-operator-chose"
@@ -572,35 +572,29 @@ def _cdn_handler(fake: FakeCdn) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:
             pass
 
+        def _reply(self, status: int, body: bytes = b"", location: str = "") -> None:
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
             with fake.lock:
                 fake.fetched.append(path)
             if path.startswith("/moved/"):  # a signed link redirecting within the CDN
-                self.send_response(302)
-                self.send_header("Location", path.removeprefix("/moved"))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if path.startswith("/away/"):  # ... or to a host that is not Meta's
-                self.send_response(302)
-                self.send_header("Location", fake.url(path.removeprefix("/away"), "localhost"))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if path.startswith("/busy/"):
-                self.send_response(503)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            data = fake.files.get(path)
-            status = 200 if data is not None else 404  # an expired link answers 404
-            body = data if data is not None else b"URL signature expired"
-            self.send_response(status)
-            self.send_header("Content-Type", "image/jpeg")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                self._reply(302, location=path.removeprefix("/moved"))
+            elif path.startswith("/away/"):  # ... or to a host that is not Meta's
+                self._reply(302, location=fake.url(path.removeprefix("/away"), "localhost"))
+            elif path.startswith("/busy/"):
+                self._reply(503)
+            elif path in fake.files:
+                self._reply(200, fake.files[path])
+            else:  # an expired link answers 404
+                self._reply(404, b"URL signature expired")
 
     return Handler
 
@@ -737,8 +731,6 @@ def test_the_message_page_points_the_therapist_to_the_clients_files(
     client: Any, cdn: FakeCdn
 ) -> None:
     from boundaries.inbox.models import Message
-    from boundaries.practices.models import Therapist
-    from tests.web.signin import reauthenticate, sign_in
 
     cdn.files["/f.png"] = photo()
     urls = [cdn.url("/f.png"), cdn.url("/g.png")]
@@ -746,11 +738,9 @@ def test_the_message_page_points_the_therapist_to_the_clients_files(
     assert post(client, encode(dm_with([cdn.url("/f.png")], sender="999"))).status_code == 200
     run_worker()
     rowans, strangers = Message.objects.order_by("pk")
-    alice = Therapist.objects.get(user__username="alice").user
-    sign_in(client, alice)
-    reauthenticate(client, alice)
-    page = client.get(f"/dashboard/messages/{rowans.pk}/content/").content.decode()
+    http = signed_in_alice(confirmed=True)
+    page = http.get(f"/dashboard/messages/{rowans.pk}/content/").content.decode()
     assert "attached 2 files" in page
     assert f'href="/dashboard/clients/{rowans.client_id}/files/"' in page
-    page = client.get(f"/dashboard/messages/{strangers.pk}/content/").content.decode()
+    page = http.get(f"/dashboard/messages/{strangers.pk}/content/").content.decode()
     assert "attached 1 file," in page and "not one of your clients, so it was not" in page

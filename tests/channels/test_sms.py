@@ -31,7 +31,13 @@ from boundaries.channels.sms.parse import Keyword, keyword_of, parse_sms
 from boundaries.channels.sms.signature import expected_signature, is_valid_signature
 from boundaries.channels.sms.views import EMPTY_TWIML, twiml
 from boundaries.core.types import Channel
-from tests.channels.conftest import add_rowan, alder_practice, fake_api, run_worker
+from tests.channels.conftest import (
+    add_rowan,
+    alder_practice,
+    fake_api,
+    run_worker,
+    signed_in_alice,
+)
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f00dfeed" * 4
@@ -645,17 +651,13 @@ def test_the_message_page_says_how_many_pictures_came_and_where_they_went(
     client: Any, sms_practice: Any, twilio: FakeTwilio
 ) -> None:
     from boundaries.inbox.models import Message
-    from boundaries.practices.models import Therapist
-    from tests.web.signin import reauthenticate, sign_in
 
     post(client, mms_params(twilio, {SID_1: gps_jpeg(), SID_2: gps_jpeg()}))
     run_worker()
     message = Message.objects.get()
-    alice = Therapist.objects.get(user__username="alice").user
-    sign_in(client, alice)
-    reauthenticate(client, alice)
-    page = client.get(f"/dashboard/messages/{message.pk}/content/").content.decode()
+    http = signed_in_alice(confirmed=True)
+    page = http.get(f"/dashboard/messages/{message.pk}/content/").content.decode()
     assert "attached 2 files" in page
     assert f'href="/dashboard/clients/{message.client_id}/files/"' in page
-    files = client.get(f"/dashboard/clients/{message.client_id}/files/").content.decode()
+    files = http.get(f"/dashboard/clients/{message.client_id}/files/").content.decode()
     assert f"text message {message.pk}, picture 1" in files
