@@ -195,6 +195,66 @@ def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(mail_practice: 
     assert Alert.objects.count() == 2
 
 
+def test_two_workers_answering_one_sender_at_once_send_one_reply(mail_practice: Any) -> None:
+    """The reply slot is claimed by inserting it: a second worker that found no row to lock
+    waits for the first one's claim and stands down, on SQLite and on PostgreSQL."""
+    import threading
+
+    from django.db import connection as this_threads_connection
+    from django.db import transaction
+    from django.utils import timezone
+
+    from boundaries.inbox.models import ReplyLedger
+    from boundaries.inbox.tasks import Skip, _counterpart, send_reply
+
+    with receiver() as port:
+        send(port, email(CRISIS_TEXT), sender="rowan@example.org", to="inbox@alder.example")
+    message = Message.objects.get()
+    content = unseal(
+        message.sealed, practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    claimed, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def first_worker() -> None:  # mid-claim: its row inserted, not yet committed
+        try:
+            with transaction.atomic():
+                ReplyLedger.objects.create(
+                    practice_id=message.practice_id,
+                    channel=message.channel,
+                    counterpart=_counterpart(content.reply_address),
+                    kind=ReplyLedger.Kind.CRISIS,
+                    last_replied_at=timezone.now(),
+                )
+                claimed.set()
+                release.wait(30)
+        finally:
+            this_threads_connection.close()
+
+    def second_worker() -> None:
+        try:
+            outcome.append(send_reply(message, content))
+        except Skip as skip:
+            outcome.append(f"skipped: {skip}")
+        finally:
+            this_threads_connection.close()
+
+    first = threading.Thread(target=first_worker)
+    first.start()
+    assert claimed.wait(30)
+    second = threading.Thread(target=second_worker)
+    second.start()
+    second.join(1.0)  # it waits for the first claim (a row lock or SQLite's write lock)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert outcome == [
+        "skipped: this sender was already answered automatically recently (no mail loops)"
+    ]
+    assert [m for m in mail.outbox if m.to == ["rowan@example.org"]] == []
+    assert ReplyLedger.objects.count() == 1
+
+
 def test_it_asks_the_sender_to_retry_when_the_database_is_locked(mail_practice: Any) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the write lock is SQLite's; PostgreSQL takes row locks instead")

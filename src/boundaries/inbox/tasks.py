@@ -112,13 +112,22 @@ def send_reply(message: Message, content: Content) -> str:
     }
     # Claim the reply slot in a short transaction, send outside it (a network call must
     # not hold the database's write lock), and give the slot back if sending fails.
+    # The claim inserts first: two workers answering the same sender at once both find
+    # no row to lock, so the unique slot decides; the loser reads the winner's row
+    # (get_or_create retries its read after the IntegrityError) and stands down.
     with transaction.atomic():
-        ledger = ReplyLedger.objects.select_for_update().filter(**key).first()
         now = timezone.now()
-        if ledger is not None and now - ledger.last_replied_at < window:
-            raise Skip("this sender was already answered automatically recently (no mail loops)")
-        previous = ledger.last_replied_at if ledger is not None else None
-        ReplyLedger.objects.update_or_create(**key, defaults={"last_replied_at": now})
+        ledger, created = ReplyLedger.objects.select_for_update().get_or_create(
+            **key, defaults={"last_replied_at": now}
+        )
+        previous = None if created else ledger.last_replied_at
+        if previous is not None:
+            if now - previous < window:
+                raise Skip(
+                    "this sender was already answered automatically recently (no mail loops)"
+                )
+            ledger.last_replied_at = now
+            ledger.save(update_fields=["last_replied_at"])
     try:
         provider_id = sender(message, content, reply)
     except BaseException:
