@@ -32,6 +32,9 @@ def test_it_works_without_javascript(browser: Any, live_server: Any, demo_practi
     tab.goto(live_server.url + "/")
     assert tab.locator("#session-content-email").count() == 1
     tab.get_by_role("link", name="Version history").first.click()
+    # A click starts the navigation; read the page only once the new one has loaded.
+    tab.wait_for_url("**/p/riverside/versions/")
+    tab.wait_for_load_state()
     assert "Versions of the policy" in tab.content()
     context.close()
 
