@@ -131,7 +131,6 @@ def message_attachment(request: HttpRequest, message_id: int, number: int) -> Ht
 def _files_named(message: Any, content: Any) -> int:
     """How many files a text or a direct message named. The platform holds them, not the
     message: a client's are fetched into their files (see docs/channels.md)."""
-    import json
     import urllib.parse
 
     if message.channel == Channel.SMS:
@@ -140,14 +139,9 @@ def _files_named(message: Any, content: Any) -> int:
         raw = content.raw.decode("utf-8", "replace")
         return media_count(urllib.parse.parse_qs(raw, keep_blank_values=True))
     if message.channel == Channel.SOCIAL_DM:
-        from boundaries.channels.meta.media import attachment_count
+        from boundaries.channels.meta.media import attachment_count, stored_event
 
-        try:
-            stored = json.loads(content.raw)
-        except ValueError:
-            return 0
-        event = stored.get("messaging") if isinstance(stored, dict) else None
-        return attachment_count(event) if isinstance(event, dict) else 0
+        return attachment_count(stored_event(content.raw))
     return 0
 
 

@@ -14,6 +14,7 @@ side (no token, no cookie) goes with the request.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from typing import Any
 
 from boundaries.channels.remote_files import MediaError, fetch
 
-__all__ = ["MediaError", "MediaRef", "attachment_count", "fetch_media", "media_refs"]
+__all__ = [
+    "MediaError",
+    "MediaRef",
+    "attachment_count",
+    "fetch_media",
+    "media_refs",
+    "stored_event",
+]
 
 TIMEOUT_SECONDS = 20
 
@@ -43,6 +51,17 @@ def allowed(url: str, *, hosts: Sequence[str], schemes: Sequence[str]) -> bool:
     if parts.scheme not in schemes or not host or parts.username or parts.password:
         return False
     return any(host == known or host.endswith("." + known) for known in hosts)
+
+
+def stored_event(raw: bytes) -> dict[str, Any]:
+    """The ``messaging`` event a stored direct message was made from (``parse._raw``), or an
+    empty one when the bytes hold none."""
+    try:
+        stored = json.loads(raw)
+    except ValueError:
+        return {}
+    event = stored.get("messaging") if isinstance(stored, dict) else None
+    return event if isinstance(event, dict) else {}
 
 
 def _attachment_items(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:

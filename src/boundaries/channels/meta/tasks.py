@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django_tasks import task
 
-from boundaries.channels.meta.media import MediaError, fetch_media, media_refs
+from boundaries.channels.meta.media import MediaError, fetch_media, media_refs, stored_event
 from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import unseal
@@ -33,7 +31,7 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     content = unseal(
         bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
     )
-    event = json.loads(content.raw).get("messaging") or {}
+    event = stored_event(content.raw)
     where = {"hosts": settings.META_MEDIA_HOSTS, "schemes": settings.META_MEDIA_SCHEMES}
     refs, foreign = media_refs(event, **where)
     stored: list[int] = []
