@@ -39,6 +39,16 @@ TEXTS = [
 ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    # After the command name: field 14 (utime) and 15 (stime) of proc(5), counted from 1.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def setup_database(env: dict[str, str]) -> None:
     script = (
         "import django, os; django.setup();"
@@ -94,6 +104,8 @@ def main() -> int:
                     client.send_message(msg)
                     accepted[index] += 1
 
+        receiver_cpu = cpu_seconds(receiver.pid)
+        clients_cpu = time.process_time()
         started = time.perf_counter()
         threads = [threading.Thread(target=sender, args=(i,)) for i in range(args.senders)]
         for thread in threads:
@@ -101,6 +113,8 @@ def main() -> int:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        receiver_cpu = cpu_seconds(receiver.pid) - receiver_cpu
+        clients_cpu = time.process_time() - clients_cpu
     finally:
         receiver.terminate()
         receiver.wait(timeout=30)
@@ -113,6 +127,12 @@ def main() -> int:
         f"accepted and triaged: {total} messages in {elapsed:.1f} s = "
         f"{total / elapsed:,.0f} messages/s ({args.senders} concurrent SMTP clients)"
     )
+    if total and receiver_cpu:
+        print(
+            f"CPU:      receiver {receiver_cpu:.1f} s ({receiver_cpu / elapsed:.0%} of a core, "
+            f"{receiver_cpu / total * 1000:.2f} ms per message), "
+            f"clients {clients_cpu:.1f} s ({clients_cpu / elapsed:.0%} of a core)"
+        )
     return 0
 
 
