@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from boundaries.audit.chain import GENESIS, canonical_details, canonical_time, entry_hash
 from boundaries.audit.models import AuditEntry, ChainHead
+from boundaries.sql import insert_all
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -91,8 +92,7 @@ def append(entries: Sequence[AuditEntry]) -> None:
         raise RuntimeError("audit entries must be appended inside a transaction")
     if not entries:
         return
-    head = _locked_head()
-    seq, prev = head.seq, head.entry_hash
+    seq, prev = _locked_head()
     for entry in entries:
         text = canonical_details(entry.details)
         # Stored with sorted keys, so the text SQLite keeps is already canonical
@@ -114,17 +114,23 @@ def append(entries: Sequence[AuditEntry]) -> None:
             reason=entry.reason,
             details=text,
         )
-    if len(entries) == 1:
-        entries[0].save(force_insert=True)
-    else:
-        AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    ChainHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev)
+    insert_all(entries)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_head_table()} SET seq = %s, entry_hash = %s WHERE id = 1",  # noqa: S608
+            [seq, prev],
+        )
 
 
-def _locked_head() -> ChainHead:
-    """The chain head, locked until the transaction ends; made on first use."""
-    heads = ChainHead.objects.select_for_update()
-    head = heads.filter(pk=1).first()
+def _locked_head() -> tuple[int, str]:
+    """The chain head's seq and hash, locked until the transaction ends; made on first use.
+
+    Every write in Boundaries passes through here, so the statements are
+    written out (the ORM would build them afresh each time); on PostgreSQL the
+    row lock is ``FOR UPDATE``, SQLite's write transaction already excludes
+    other writers.
+    """
+    head = _read_locked_head()
     if head is not None:
         return head
     # First append (or an emptied table): start from the newest entry, if any.
@@ -135,4 +141,21 @@ def _locked_head() -> ChainHead:
             ChainHead.objects.create(id=1, seq=seq, entry_hash=digest)
     except IntegrityError:
         pass  # another writer made it first; wait for its lock below
-    return heads.get(pk=1)
+    head = _read_locked_head()
+    assert head is not None
+    return head
+
+
+def _head_table() -> str:
+    return str(transaction.get_connection().ops.quote_name(ChainHead._meta.db_table))
+
+
+def _read_locked_head() -> tuple[int, str] | None:
+    connection = transaction.get_connection()
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT seq, entry_hash FROM {_head_table()} WHERE id = 1{lock}"  # noqa: S608 - our table
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from boundaries.audit.log import append
@@ -31,8 +31,10 @@ from boundaries.core.types import Action, Decision, InboundMessage, Label
 from boundaries.inbox.models import ActionRun, Alert, Message
 from boundaries.inbox.sealing import Content, seal
 from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
-from boundaries.practices.actions import do_add_agenda_items, note_inbound_limit
+from boundaries.practices.actions import agenda_entries, agenda_items, note_inbound_limit
 from boundaries.practices.models import AgendaItem, Client, Practice
+from boundaries.queue import enqueue_many
+from boundaries.sql import insert_all, placeholders
 
 logger = logging.getLogger(__name__)
 
@@ -74,24 +76,42 @@ def _existing(practice: Practice, arrival: Arrival, digest: str) -> Message | No
 def _existing_many(
     batch: Sequence[tuple[Practice, Arrival]], digests: Sequence[str]
 ) -> list[Message | None]:
-    """The stored copy of each arrival, if any: same Message-ID, else same content (one query)."""
-    practices = {practice.pk for practice, _ in batch}
-    channels = {arrival.message.channel.value for _, arrival in batch}
-    external_ids = {arrival.external_id for _, arrival in batch if arrival.external_id}
-    # Two lookups, each along its unique index (an OR of the two, or the model's default
-    # newest-first order, would walk every message of the practice instead).
-    candidates = Message.objects.filter(practice_id__in=practices, channel__in=channels).order_by()
-    stored = list(candidates.filter(content_hash__in=set(digests)))
+    """The stored copy of each arrival, if any: same Message-ID, else same content (one query).
+
+    Every arrival passes through here before it is stored, so the lookup is one
+    written-out statement rather than two ORM queries: two SELECTs joined by
+    UNION ALL, each along its unique index (an OR of the two, or the model's
+    newest-first default order, would walk every message of the practice). The
+    "not empty" term lets the database use the partial index on Message-IDs.
+    Only a repeat, which is rare, loads its stored message.
+    """
+    practices = sorted({practice.pk for practice, _ in batch})
+    channels = sorted({arrival.message.channel.value for _, arrival in batch})
+    external_ids = sorted({arrival.external_id for _, arrival in batch if arrival.external_id})
+    table = connection.ops.quote_name(Message._meta.db_table)
+    where = f"practice_id IN {placeholders(practices)} AND channel IN {placeholders(channels)}"
+    head = f"SELECT id, practice_id, channel, external_id, content_hash FROM {table} WHERE {where}"  # noqa: S608
+    digests_wanted = sorted(set(digests))
+    sql = f"{head} AND content_hash IN {placeholders(digests_wanted)}"
+    params: list[Any] = [*practices, *channels, *digests_wanted]
     if external_ids:
-        # The "not empty" term lets the database use the partial unique index.
-        stored += candidates.exclude(external_id="").filter(external_id__in=external_ids)
-    stored.sort(key=lambda message: message.pk)
+        sql += (
+            f" UNION ALL {head} AND NOT (external_id = '')"
+            f" AND external_id IN {placeholders(external_ids)}"
+        )
+        params += [*practices, *channels, *external_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(set(cursor.fetchall()))
+    if not rows:
+        return [None] * len(batch)
+    stored = Message.objects.in_bulk([row[0] for row in rows])
     by_id: dict[tuple[int, str, str], Message] = {}
     by_hash: dict[tuple[int, str, str], Message] = {}
-    for message in stored:
-        if message.external_id:
-            by_id.setdefault((message.practice_id, message.channel, message.external_id), message)
-        by_hash.setdefault((message.practice_id, message.channel, message.content_hash), message)
+    for pk, practice_id, channel, external_id, digest in rows:
+        if external_id:
+            by_id.setdefault((practice_id, channel, external_id), stored[pk])
+        by_hash.setdefault((practice_id, channel, digest), stored[pk])
     found: list[Message | None] = []
     for (practice, arrival), digest in zip(batch, digests, strict=True):
         channel = arrival.message.channel.value
@@ -210,7 +230,7 @@ def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_
         )
     )
     portal_ids = {arrival.client_id for _, arrival in batch if arrival.client_id is not None}
-    by_id = {client.pk: client for client in Client.objects.filter(pk__in=portal_ids)}
+    by_id = Client.objects.in_bulk(portal_ids) if portal_ids else {}
     clients: list[Client | None] = []
     for practice, arrival in batch:
         if arrival.client_id is None:
@@ -302,33 +322,32 @@ def _store(items: list[_Triaged]) -> None:
                     over_daily_limit=over_limit[item.practice.pk].pop(0),
                 )
             )
-        if len(messages) == 1:
-            messages[0].save(force_insert=True)
-        else:
-            Message.objects.bulk_create(messages)
+        insert_all(messages)
         for item, message in zip(items, messages, strict=True):
             item.message = message
-        ActionRun.objects.bulk_create(
+        insert_all(
             [
                 ActionRun(message=message, action=action.value)
                 for message, item in zip(messages, items, strict=True)
                 for action in item.decision.actions
             ]
         )
-        Alert.objects.bulk_create(
+        insert_all(
             [
                 Alert(practice=item.practice, message=message)
                 for message, item in zip(messages, items, strict=True)
                 if item.decision.crisis
             ]
         )
-        agenda = [
-            (item.client, _agenda_kind(item.decision), item.decision.agenda_note or "")
-            for item in items
-            if Action.AGENDA_ITEM in item.decision.actions and item.client is not None
-        ]
-        if agenda:
-            do_add_agenda_items(agenda, source=AgendaItem.Source.TRIAGE, actor_label="triage")
+        agenda = agenda_items(
+            [
+                (item.client, _agenda_kind(item.decision), item.decision.agenda_note or "")
+                for item in items
+                if Action.AGENDA_ITEM in item.decision.actions and item.client is not None
+            ],
+            source=AgendaItem.Source.TRIAGE,
+        )
+        insert_all(agenda)
         append(
             [
                 audit_entry(
@@ -347,9 +366,14 @@ def _store(items: list[_Triaged]) -> None:
                 )
                 for message, item in zip(messages, items, strict=True)
             ]
+            + agenda_entries(agenda, practices, actor_label="triage")
         )
-        for message in messages:
-            carry_out.using(priority=100 if message.crisis else 0).enqueue(message.pk)
+        enqueue_many(
+            [
+                (carry_out.using(priority=100 if message.crisis else 0), (message.pk,))
+                for message in messages
+            ]
+        )
 
 
 def _agenda_kind(decision: Decision) -> str:

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from boundaries.audit.log import append, record
 from boundaries.audit.log import entry as audit_entry
+from boundaries.audit.models import AuditEntry
 from boundaries.core.contacts import (
     ContactError,
     normalise_email,
@@ -474,13 +475,32 @@ def do_add_agenda_items(
     actor_label: str = "",
 ) -> list[AgendaItem]:
     """Add (client, kind, note) items, each on its client's next appointment, in one go."""
+    items = agenda_items(wanted, source=source)
+    practices = Practice.objects.in_bulk({item.practice_id for item in items})
+    with transaction.atomic():
+        if len(items) == 1:
+            items[0].save(force_insert=True)
+        else:
+            AgendaItem.objects.bulk_create(items)
+        append(agenda_entries(items, practices, actor=actor, actor_label=actor_label))
+    return items
+
+
+def agenda_items(wanted: Sequence[tuple[Client, str, str]], *, source: str) -> list[AgendaItem]:
+    """Unsaved agenda items for (client, kind, note), each on its client's next appointment.
+
+    For a caller that saves them in a transaction of its own, together with
+    ``agenda_entries`` for the audit log (the inbox's group commit).
+    """
     for _, kind, _ in wanted:
         if kind not in AgendaItem.Kind.values:
             raise ActionError(f"unknown agenda kind {kind!r}")
     if source not in AgendaItem.Source.values:
         raise ActionError(f"unknown agenda source {source!r}")
+    if not wanted:
+        return []
     next_ones = next_appointments(client.pk for client, _, _ in wanted)
-    items = [
+    return [
         AgendaItem(
             practice_id=client.practice_id,
             client=client,
@@ -491,27 +511,28 @@ def do_add_agenda_items(
         )
         for client, kind, note in wanted
     ]
+
+
+def agenda_entries(
+    items: Sequence[AgendaItem],
+    practices: Mapping[int, Practice],
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+) -> list[AuditEntry]:
+    """The audit entries for saved agenda items (``practices`` by id holds their practices)."""
     label = _label(actor, actor_label)
-    practices = Practice.objects.in_bulk({item.practice_id for item in items})
-    with transaction.atomic():
-        if len(items) == 1:
-            items[0].save(force_insert=True)
-        else:
-            AgendaItem.objects.bulk_create(items)
-        append(
-            [
-                audit_entry(
-                    action="agenda.add",
-                    obj=item,
-                    practice=practices[item.practice_id],
-                    actor=actor,
-                    actor_label=label,
-                    details={"client": item.client.pk, "kind": item.kind, "source": source},
-                )
-                for item in items
-            ]
+    return [
+        audit_entry(
+            action="agenda.add",
+            obj=item,
+            practice=practices[item.practice_id],
+            actor=actor,
+            actor_label=label,
+            details={"client": item.client.pk, "kind": item.kind, "source": item.source},
         )
-    return items
+        for item in items
+    ]
 
 
 def do_mark_agenda_discussed(
