@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
 
 from boundaries.core.policy.model import Policy
 from boundaries.core.types import (
@@ -14,6 +17,7 @@ from boundaries.core.types import (
     SenderStatus,
 )
 from boundaries.practices.models import Client, ClientContact, Practice, current_agreements
+from boundaries.sql import placeholders
 
 _KIND_BY_CHANNEL = {
     Channel.EMAIL: ClientContact.Kind.EMAIL,
@@ -32,8 +36,13 @@ def find_client(practice: Practice, message: InboundMessage) -> Client | None:
 
 
 def find_clients(arrivals: Sequence[tuple[Practice, InboundMessage]]) -> list[Client | None]:
-    """``find_client`` for several messages with one query; a present client wins, then the
-    contact recorded first."""
+    """``find_client`` for several messages with one query.
+
+    When several clients hold the sender's address, a present client wins, then a
+    prospective one, then a past one; among equals, the contact recorded first.
+    Every arriving batch asks this, so the query is written out (``Client.objects.raw``
+    skips the ORM's query building; the model still reads the row).
+    """
     wanted: list[tuple[int, str, str, str] | None] = []
     for practice, message in arrivals:
         kind = _KIND_BY_CHANNEL.get(message.channel)
@@ -46,15 +55,24 @@ def find_clients(arrivals: Sequence[tuple[Practice, InboundMessage]]) -> list[Cl
     keys = [key for key in wanted if key is not None]
     if not keys:
         return [None] * len(arrivals)
-    contacts = list(
-        ClientContact.objects.filter(
-            practice_id__in={key[0] for key in keys},
-            kind__in={key[1] for key in keys},
-            value__in={key[2] for key in keys},
-        )
-        .select_related("client")
-        .order_by("client__status", "id")
+    quote = connection.ops.quote_name
+    clients, contacts = quote(Client._meta.db_table), quote(ClientContact._meta.db_table)
+    practices = sorted({key[0] for key in keys})
+    kinds = sorted({key[1] for key in keys})
+    values = sorted({key[2] for key in keys})
+    sql = (
+        f"SELECT {clients}.*, {contacts}.practice_id AS contact_practice_id,"  # noqa: S608
+        f" {contacts}.kind AS contact_kind, {contacts}.value AS contact_value,"
+        f" {contacts}.platform AS contact_platform"
+        f" FROM {contacts} JOIN {clients} ON {clients}.id = {contacts}.client_id"
+        f" WHERE {contacts}.practice_id IN {placeholders(practices)}"
+        f" AND {contacts}.kind IN {placeholders(kinds)}"
+        f" AND {contacts}.value IN {placeholders(values)}"
+        f" ORDER BY CASE {clients}.status WHEN %s THEN 0 WHEN %s THEN 1 ELSE 2 END,"
+        f" {contacts}.id"
     )
+    statuses = [Client.Status.PRESENT.value, Client.Status.PROSPECTIVE.value]
+    holders: list[Any] = list(Client.objects.raw(sql, [*practices, *kinds, *values, *statuses]))
     found: list[Client | None] = []
     for key in wanted:
         match = None
@@ -62,12 +80,12 @@ def find_clients(arrivals: Sequence[tuple[Practice, InboundMessage]]) -> list[Cl
             practice_id, kind_value, value, platform = key
             match = next(
                 (
-                    contact.client
-                    for contact in contacts
-                    if contact.practice_id == practice_id
-                    and contact.kind == kind_value
-                    and contact.value == value
-                    and (not platform or contact.platform == platform)
+                    client
+                    for client in holders
+                    if client.contact_practice_id == practice_id
+                    and client.contact_kind == kind_value
+                    and client.contact_value == value
+                    and (not platform or client.contact_platform == platform)
                 ),
                 None,
             )
@@ -111,10 +129,21 @@ def _policy_version(practice_id: int, number: int, content_hash: str) -> Policy:
 
 
 def policy_for(practice: Practice) -> Policy | None:
-    """The practice's current published policy, cached per version (versions never change)."""
-    current = (
-        practice.policy_versions.order_by("-number").values_list("number", "content_hash").first()
-    )
+    """The practice's current published policy, cached per version (versions never change).
+
+    Asked for every batch of arriving messages, so the one-row look-up is written
+    out rather than built by the ORM each time.
+    """
+    from boundaries.practices.models import PolicyVersion
+
+    table = connection.ops.quote_name(PolicyVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, content_hash FROM {table} WHERE practice_id = %s"  # noqa: S608
+            " ORDER BY number DESC LIMIT 1",
+            [practice.pk],
+        )
+        current = cursor.fetchone()
     if current is None:
         return None
     return _policy_version(practice.pk, current[0], current[1])

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone as django_timezone
 
 from boundaries.core.types import AgreedChannel, ReminderDetail, SenderStatus
+from boundaries.sql import placeholders
 
 
 class ImmutableError(ValueError):
@@ -363,22 +364,44 @@ class PolicyAcknowledgement(models.Model):
 
 
 def current_agreements(client_ids: Iterable[int]) -> dict[int, CommunicationAgreement]:
-    """Each client's newest agreement version, for several clients with one query."""
+    """Each client's newest agreement version, for several clients with one query.
+
+    Triage asks this for every arriving batch, so the query is written out
+    (``raw`` skips the ORM's query building; the model still reads the rows).
+    """
+    wanted = sorted(set(client_ids))
+    if not wanted:
+        return {}
+    table = connection.ops.quote_name(CommunicationAgreement._meta.db_table)
+    versions = CommunicationAgreement.objects.raw(
+        f"SELECT * FROM {table} WHERE client_id IN {placeholders(wanted)}"  # noqa: S608 - our table
+        " ORDER BY client_id, version DESC",
+        wanted,
+    )
     found: dict[int, CommunicationAgreement] = {}
-    versions = CommunicationAgreement.objects.filter(client_id__in=set(client_ids))
-    for agreement in versions.order_by("client_id", "-version"):
+    for agreement in versions:
         found.setdefault(agreement.client_id, agreement)
     return found
 
 
 def next_appointments(client_ids: Iterable[int], now: Any = None) -> dict[int, Appointment]:
-    """Each client's next appointment that is not cancelled, with one query."""
-    upcoming = Appointment.objects.filter(
-        client_id__in=set(client_ids),
-        starts_at__gte=now or django_timezone.now(),
-        cancelled=False,
+    """Each client's next appointment that is not cancelled, with one query.
+
+    Written out like ``current_agreements``: triage asks it for every batch that
+    puts something on an agenda.
+    """
+    wanted = sorted(set(client_ids))
+    if not wanted:
+        return {}
+    table = connection.ops.quote_name(Appointment._meta.db_table)
+    # The ORM would store the time as this database stores times; a raw query must too.
+    since = connection.ops.adapt_datetimefield_value(now or django_timezone.now())
+    upcoming = Appointment.objects.raw(
+        f"SELECT * FROM {table} WHERE client_id IN {placeholders(wanted)}"  # noqa: S608 - our table
+        " AND starts_at >= %s AND NOT cancelled ORDER BY client_id, starts_at",
+        [*wanted, since],
     )
     found: dict[int, Appointment] = {}
-    for appointment in upcoming.order_by("client_id", "starts_at"):
+    for appointment in upcoming:
         found.setdefault(appointment.client_id, appointment)
     return found
