@@ -57,6 +57,29 @@ def test_it_refuses_mail_for_a_mailbox_it_does_not_serve_with_550(mail_practice:
     assert Message.objects.count() == 0
 
 
+def test_envelope_addresses_are_judged_the_same_every_time_they_come(mail_practice: Any) -> None:
+    # The receiver remembers addresses it has parsed; a bad one must stay bad on
+    # every connection, and a good one good.
+    import smtplib
+
+    with receiver() as port:
+        for _ in range(3):
+            with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+                client.ehlo()
+                assert client.docmd("MAIL", "FROM:<a@b@c>")[0] == 553
+                assert client.docmd("MAIL", "FROM:<rowan@example.org>")[0] == 250
+                assert client.docmd("RCPT", "TO:<<inbox@alder.example>>")[0] == 553
+                assert client.docmd("RCPT", "TO:<inbox@alder.example>")[0] == 250
+        for _ in range(2):
+            assert (
+                send(port, email("hi again"), sender="rowan@example.org", to="inbox@alder.example")[
+                    0
+                ]
+                == 250
+            )
+    assert Message.objects.count() == 1  # the same message twice is stored once
+
+
 def test_it_refuses_a_message_over_the_size_limit_with_a_5xx(mail_practice: Any) -> None:
     with override_settings(SMTPD_MAX_MESSAGE_BYTES=10_000), receiver() as port:
         code, _ = send(

@@ -242,10 +242,38 @@ class Handler:
                     done.set_result(outcome)
 
 
+#: MAIL FROM and RCPT TO arguments already parsed, and what the SMTP library made of them.
+_PARSED_ADDRESSES: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+_PARSED_ADDRESSES_MAX = 4096
+
+
 def make_controller(host: str, port: int) -> Any:
     from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class Session(SMTP):
+        """aiosmtpd's session, remembering the addresses it has parsed.
+
+        An MTA sends the same few envelope addresses over and over, and the
+        library parses each with the email package's full RFC 5322 grammar
+        (one twentieth of the receiver's time under load). Its own parse still
+        decides every address; a repeat is answered from memory.
+        """
+
+        def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+            key = (arg, self.local_part_limit)
+            parsed = _PARSED_ADDRESSES.get(key)
+            if parsed is None:
+                parsed = super()._getaddr(arg)
+                if len(_PARSED_ADDRESSES) >= _PARSED_ADDRESSES_MAX:
+                    _PARSED_ADDRESSES.clear()
+                _PARSED_ADDRESSES[key] = parsed
+            return parsed
 
     class ReceiverController(Controller):
+        def factory(self) -> SMTP:
+            return Session(self.handler, **self.SMTP_kwargs)
+
         def stop(self, no_assert: bool = False) -> None:
             super().stop(no_assert=no_assert)
             self.handler.close()
