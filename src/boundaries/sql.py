@@ -23,6 +23,10 @@ from django.db import connections, router
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
 
 _VENDORS = {"sqlite", "postgresql"}
+#: At most this many values in one statement, so a large audit import is cut into
+#: pieces: Django lets SQLite take 999, and PostgreSQL takes 65,535 when the psycopg
+#: backend binds on the server (its ``server_side_binding`` option).
+_MAX_PARAMETERS = 32_766
 
 
 _Shape = tuple[list[Field[Any, Any]], str, str]
@@ -58,7 +62,9 @@ def insert_all(objects: Sequence[Model]) -> None:
         return
     fields, insert, returning = _shape(model, connection)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, connection.ops.bulk_batch_size(fields, objects))
+    size = max(
+        1, min(connection.ops.bulk_batch_size(fields, objects), _MAX_PARAMETERS // len(fields))
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(objects), size):
             chunk = objects[start : start + size]
