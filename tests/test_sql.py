@@ -107,6 +107,13 @@ def test_insert_all_writes_more_rows_than_one_statement_may_carry(practice: Any)
     assert ActionRun.objects.get(pk=runs[-1].pk).action == "a13999"
 
 
+def test_insert_all_keeps_a_primary_key_given_beforehand(practice: Any) -> None:
+    message = _message(practice, 5)
+    message.pk = 4242
+    insert_all([message])
+    assert Message.objects.get(pk=4242).content_hash == f"{5:064x}"
+
+
 def test_insert_all_fails_whole_on_a_unique_violation_and_keeps_nothing(practice: Any) -> None:
     first = _message(practice, 3)
     insert_all([first])
