@@ -56,6 +56,6 @@ def enqueue_many(calls: Sequence[tuple[Task[Any, Any], tuple[Any, ...]]]) -> Non
         for task, args in calls
     ]
     insert_all(rows)
-    if task_enqueued.receivers:
+    if task_enqueued.has_listeners(type(backend)):
         for row in rows:
             task_enqueued.send(type(backend), task_result=row.task_result)

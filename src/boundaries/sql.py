@@ -54,16 +54,16 @@ def insert_all(objects: Sequence[Model]) -> None:
     model = type(objects[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    generated = isinstance(model._meta.pk, AutoField | BigAutoField | SmallAutoField)
+    fields, insert, returning = _shape(model, connection)
     if (
         connection.vendor not in _VENDORS
         or not connection.features.can_return_rows_from_bulk_insert
-        # A key the database would generate, given beforehand: bulk_create writes it.
-        or (generated and any(obj.pk is not None for obj in objects))
+        # A key the database would generate (RETURNING it), given beforehand:
+        # bulk_create writes it.
+        or (returning and any(obj.pk is not None for obj in objects))
     ):
         model._default_manager.using(alias).bulk_create(objects)
         return
-    fields, insert, returning = _shape(model, connection)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(
         1, min(connection.ops.bulk_batch_size(fields, objects), _MAX_PARAMETERS // len(fields))

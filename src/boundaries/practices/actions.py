@@ -44,6 +44,7 @@ from boundaries.practices.models import (
     Therapist,
     next_appointments,
 )
+from boundaries.sql import insert_all
 
 logger = logging.getLogger(__name__)
 
@@ -478,10 +479,7 @@ def do_add_agenda_items(
     items = agenda_items(wanted, source=source)
     practices = Practice.objects.in_bulk({item.practice_id for item in items})
     with transaction.atomic():
-        if len(items) == 1:
-            items[0].save(force_insert=True)
-        else:
-            AgendaItem.objects.bulk_create(items)
+        insert_all(items)
         append(agenda_entries(items, practices, actor=actor, actor_label=actor_label))
     return items
 
