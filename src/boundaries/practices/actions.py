@@ -31,6 +31,11 @@ from boundaries.core.contacts import (
     normalise_phone,
 )
 from boundaries.core.types import AgreedChannel, ReminderDetail
+from boundaries.practices.emergency import (
+    EmergencyContact,
+    emergency_contact,
+    seal_emergency_contact,
+)
 from boundaries.practices.models import (
     AgendaItem,
     Appointment,
@@ -372,9 +377,13 @@ def do_add_client(
     phones: Iterable[str] = (),
     handles: Mapping[str, str] | None = None,
     nicknames: Iterable[str] = (),
+    emergency: EmergencyContact | None = None,
     actor: Any = None,
     actor_label: str = "",
 ) -> Client:
+    """Add a client to the register. ``emergency``'s phone may be in national form: it is
+    read for the client's country and stored, sealed, in E.164 (see ``practices/emergency.py``).
+    """
     if not first_name.strip() or not last_name.strip():
         raise ActionError("a client needs a first and a last name")
     if status not in Client.Status.values:
@@ -412,7 +421,11 @@ def do_add_client(
             handles=handles or {},
             region=country_code,
         )
+        checked = _emergency(emergency, country_code)
         client.save()
+        if checked is not None:  # sealed under the client's id, so only once it has one
+            client.sealed_emergency_contact = seal_emergency_contact(client, checked)
+            client.save(update_fields=["sealed_emergency_contact"])
         for contact in contacts:
             contact.client = client
         try:
@@ -426,7 +439,49 @@ def do_add_client(
             practice=practice,
             actor=actor,
             actor_label=_label(actor, actor_label),
-            details={"status": status, "contacts": len(contacts)},
+            details={
+                "status": status,
+                "contacts": len(contacts),
+                "emergency_contact": checked is not None,
+            },
+        )
+    return client
+
+
+def _emergency(contact: EmergencyContact | None, region: str) -> EmergencyContact | None:
+    if contact is None:
+        return None
+    try:
+        return emergency_contact(contact.name, contact.phone, contact.relationship, region)
+    except ContactError as error:
+        raise ActionError(str(error)) from None
+
+
+def do_set_emergency_contact(
+    client: Client,
+    emergency: EmergencyContact | None,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+) -> Client:
+    """Record, replace or (with ``None``) remove the client's emergency contact, audited.
+
+    The audit entry says only that one is recorded or not, never who it is.
+    """
+    checked = _emergency(emergency, client.country)
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.is_erased:
+            raise ActionError(f"client {client.pk} was erased")
+        client.sealed_emergency_contact = seal_emergency_contact(client, checked)
+        client.save(update_fields=["sealed_emergency_contact"])
+        record(
+            action="client.emergency_contact",
+            obj=client,
+            practice=client.practice,
+            actor=actor,
+            actor_label=_label(actor, actor_label),
+            details={"recorded": checked is not None},
         )
     return client
 
@@ -800,10 +855,10 @@ def do_erase_client(
     append-only, the break-glass record) and the audit log (hash-chained, never
     changed; it holds ids and decisions, no content). The client row stays as a
     tombstone so both still point somewhere: no names, no nicknames, no
-    contacts, status "past", ``erased_at`` set. Everything else goes: contacts, agreements,
-    appointments, agenda items, inbound messages and their decisions, portal
-    messages, vault files (from storage too), acknowledgements, sign-in links
-    and the portal account.
+    contacts, no emergency contact, status "past", ``erased_at`` set. Everything
+    else goes: contacts, agreements, appointments, agenda items, inbound
+    messages and their decisions, portal messages, vault files (from storage
+    too), acknowledgements, sign-in links and the portal account.
     """
     from boundaries.inbox.models import Message
     from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
@@ -842,10 +897,20 @@ def do_erase_client(
         client.first_name = "Erased"
         client.last_name = "client"
         client.nicknames = []
+        client.sealed_emergency_contact = b""
         client.erased_at = timezone.now()
         # A past client: no notices or reminders are attempted for a row with no contacts.
         client.status = Client.Status.PAST
-        client.save(update_fields=["first_name", "last_name", "nicknames", "erased_at", "status"])
+        client.save(
+            update_fields=[
+                "first_name",
+                "last_name",
+                "nicknames",
+                "sealed_emergency_contact",
+                "erased_at",
+                "status",
+            ]
+        )
         record(
             action="client.erased",
             obj=client,

@@ -8,8 +8,9 @@ checked for changes.
 A practice export keeps content as it is stored: sealed rows stay sealed
 (base64 in the JSON) and vault files stay encrypted, readable only with the
 installation's master key. ``decrypt=True`` adds the plaintext next to them
-(messages, portal messages, welfare records, files) for a practice that is
-leaving for another system: handle that zip as the health records it then is.
+(messages, portal messages, welfare records, emergency contacts, files) for a
+practice that is leaving for another system: handle that zip as the health
+records it then is.
 A client's export is always readable: it is for the client.
 """
 
@@ -35,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boundaries.audit.log import record
+from boundaries.practices.emergency import emergency_contact_of
 from boundaries.practices.models import Client, Practice
 
 __all__ = ["ExportResult", "do_export_client", "do_export_practice", "export_client_zip"]
@@ -307,6 +309,10 @@ def do_export_practice(
                     "decrypted/welfare_checks.json",
                     _welfare(WelfareCheck.objects.filter(practice=practice), unreadable),
                 )
+                writer.write_lines(
+                    "decrypted/emergency_contacts.jsonl",
+                    _decrypted_emergency_contacts(practice, unreadable),
+                )
             digest = writer.finish(
                 {
                     "format": PRACTICE_FORMAT,
@@ -347,7 +353,24 @@ def do_export_practice(
 # ---------------------------------------------------------------------------- one client
 
 
-def _register_entry(client: Client) -> dict[str, Any]:
+def _emergency_contact(client: Client, unreadable: list[str]) -> dict[str, Any] | None:
+    try:
+        contact = emergency_contact_of(client)
+    except _vault_errors():
+        unreadable.append(f"client {client.pk} emergency contact")
+        return {"unreadable": True}
+    return contact.as_dict() if contact else None
+
+
+def _decrypted_emergency_contacts(
+    practice: Practice, unreadable: list[str]
+) -> Iterator[dict[str, Any]]:
+    clients = Client.objects.filter(practice=practice).exclude(sealed_emergency_contact=b"")
+    for client in clients.order_by("pk").iterator(2000):
+        yield {"client": client.pk, "emergency_contact": _emergency_contact(client, unreadable)}
+
+
+def _register_entry(client: Client, unreadable: list[str]) -> dict[str, Any]:
     return {
         "client": client.pk,
         "first_name": client.first_name,
@@ -362,6 +385,8 @@ def _register_entry(client: Client) -> dict[str, Any]:
             {"kind": c.kind, "platform": c.platform, "value": c.value}
             for c in client.contacts.order_by("pk")
         ],
+        # Someone the client named to be rung when they are at risk (sealed at rest).
+        "emergency_contact": _emergency_contact(client, unreadable),
     }
 
 
@@ -424,7 +449,7 @@ def export_client_zip(client: Client, target: IO[bytes]) -> ExportResult:
     unreadable: list[str] = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         writer = _ZipWriter(archive)
-        writer.write_json("register_entry.json", _register_entry(client))
+        writer.write_json("register_entry.json", _register_entry(client, unreadable))
         writer.write_json(
             "agreements.json",
             [

@@ -127,6 +127,12 @@ class Client(models.Model):
     # Set by actions.do_erase_client: the row is a tombstone that keeps the welfare
     # checks and the audit log pointing somewhere; names and contacts are gone.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Someone to ring when the client is at risk: name, phone, relationship, sealed
+    # (practices/emergency.py). Unlike the client's own contacts it is never matched
+    # against a sender, so nothing needs it in the clear. Empty when none is recorded.
+    sealed_emergency_contact = models.BinaryField(
+        blank=True, default=b"", help_text="emergency contact, encrypted; empty if none"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -29,6 +29,7 @@ SEALED_FIELDS: list[tuple[str, str, str]] = [
     ("welfare", "WelfareEntry", "sealed"),
     ("portal", "SecureMessage", "sealed"),
     ("vault", "VaultObject", "sealed_filename"),
+    ("practices", "Client", "sealed_emergency_contact"),
 ]
 
 
