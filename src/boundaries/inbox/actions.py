@@ -1,7 +1,8 @@
 """Ingesting a message: store once, triage, and queue what the decision asks — atomically.
 
 ``do_ingest`` is the only way a message enters Boundaries, whatever the
-channel. The stored message, its decision, its alert (for a crisis), its
+channel. The stored message, its decision and risk level, its alert (for an
+urgent message) or its place on today's review list (for a concern), its
 agenda item, its audit entry and the task that carries out its actions commit
 together or not at all; a channel adapter acknowledges the sender only after
 ``do_ingest`` returns.
@@ -19,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import append
 from boundaries.audit.log import entry as audit_entry
 from boundaries.core.decision_json import decision_to_dict
@@ -28,7 +29,7 @@ from boundaries.core.policy.model import Policy
 from boundaries.core.policy.templates import demo_policy
 from boundaries.core.triage import decide
 from boundaries.core.types import Action, Decision, InboundMessage, Label
-from boundaries.inbox.models import ActionRun, Alert, Message
+from boundaries.inbox.models import ActionRun, Alert, Message, Review
 from boundaries.inbox.sealing import Content, seal
 from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
 from boundaries.practices.actions import agenda_entries, agenda_items, note_inbound_limit
@@ -201,10 +202,10 @@ def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
         assert item.message is not None
         results[index] = Ingested(item.message, created=True, decision=item.decision)
         logger.info(
-            "message stored id=%s channel=%s crisis=%s actions=%s",
+            "message stored id=%s channel=%s risk=%s actions=%s",
             item.message.pk,
             item.message.channel,
-            item.message.crisis,
+            item.message.risk,
             ",".join(item.message.actions),
         )
     for index, earlier in repeats.items():
@@ -286,10 +287,10 @@ def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_
 
 
 def _store(items: list[_Triaged]) -> None:
-    """Write the messages, their actions, alerts, agenda items, audit entries and tasks."""
+    """Write the messages, their actions, alerts, reviews, agenda items, audit entries and tasks."""
     from boundaries.inbox.tasks import carry_out
 
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         # Over the practice's daily limit a message is still stored, triaged and acted
         # on (a crisis must never be dropped); it is flagged and the operator is told.
@@ -313,6 +314,7 @@ def _store(items: list[_Triaged]) -> None:
                     received_at=item.arrival.message.received_at,
                     size=len(item.arrival.raw),
                     sealed=item.sealed,
+                    risk=decision.risk.value,
                     crisis=decision.crisis,
                     labels=sorted(label.value for label in decision.labels),
                     scores=item.scores,
@@ -334,9 +336,16 @@ def _store(items: list[_Triaged]) -> None:
         )
         insert_all(
             [
-                Alert(practice=item.practice, message=message)
+                Alert(practice=item.practice, message=message, created_at=now)
                 for message, item in zip(messages, items, strict=True)
                 if item.decision.crisis
+            ]
+        )
+        insert_all(
+            [
+                Review(practice=item.practice, message=message, created_at=now)
+                for message, item in zip(messages, items, strict=True)
+                if Action.REVIEW_TODAY in item.decision.actions
             ]
         )
         agenda = agenda_items(
@@ -357,6 +366,7 @@ def _store(items: list[_Triaged]) -> None:
                     actor_label="triage",
                     details={
                         "channel": message.channel,
+                        "risk": message.risk,
                         "crisis": message.crisis,
                         "actions": message.actions,
                         "clauses": message.clauses,

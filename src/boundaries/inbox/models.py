@@ -8,11 +8,12 @@ none of them without losing all of them — and the sender is only told
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 
-from boundaries.core.types import Action, Channel
+from boundaries.core.types import Action, Channel, RiskLevel
 
 
 class InboundRoute(models.Model):
@@ -57,6 +58,11 @@ class Message(models.Model):
     size = models.PositiveIntegerField(default=0)
     sealed = models.BinaryField(help_text="sender, subject, text and raw bytes, encrypted")
     # The decision, without content: what, which clauses, why.
+    # The risk level (docs/risk-levels.md); ``crisis`` is kept, true exactly when it is
+    # urgent (a check constraint holds them together), for the queries that ask only that.
+    risk = models.CharField(
+        max_length=10, choices=[(r.value, r.value) for r in RiskLevel], default=RiskLevel.NONE.value
+    )
     crisis = models.BooleanField(default=False)
     labels = models.JSONField(default=list)
     scores = models.JSONField(default=dict)
@@ -80,9 +86,16 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["practice", "channel", "content_hash"], name="unique_message_content"
             ),
+            models.CheckConstraint(
+                condition=Q(crisis=True, risk=RiskLevel.URGENT.value)
+                | (Q(crisis=False) & ~Q(risk=RiskLevel.URGENT.value)),
+                name="message_crisis_is_urgent",
+            ),
         ]
         indexes = [
             models.Index(fields=["practice", "crisis", "received_at"]),
+            # The inbox's urgent and review-today sections, newest first, per practice.
+            models.Index(fields=["practice", "risk", "received_at"], name="inbox_message_risk"),
             models.Index(fields=["practice", "status"]),
             # The dashboard's newest-first lists and the daily-limit count, per practice:
             # without it a practice's lists sort all of its messages (docs/scaling.md).
@@ -121,19 +134,71 @@ class ActionRun(models.Model):
 
 
 class Alert(models.Model):
-    """An urgent alert to the therapist. Exactly one per crisis message."""
+    """An urgent alert to the therapist. Exactly one per crisis message.
+
+    ``judgement`` is the therapist's own reading of the message's level once they
+    have read it ('' until they say), so alerts that were not urgent can be
+    counted and the rubric and classifier corrected.
+    """
+
+    class Judgement(models.TextChoices):
+        UNJUDGED = "", "Not judged yet"
+        URGENT = RiskLevel.URGENT.value, "Urgent: it needed acting on now"
+        CONCERN = RiskLevel.CONCERN.value, "Concern: it needed reading today"
+        NONE = RiskLevel.NONE.value, "No risk"
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="alert")
     created_at = models.DateTimeField(default=django_timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    judgement = models.CharField(
+        max_length=10, choices=Judgement.choices, blank=True, default=Judgement.UNJUDGED
+    )
+    judged_at = models.DateTimeField(null=True, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"alert for message {self.message_id}"
+
+
+class Review(models.Model):
+    """A ``concern`` message on the therapist's list to read today. Exactly one per such message.
+
+    Written in the same transaction as the message (``actions.do_ingest``); the
+    same-day digest counts the reviews nobody has marked read yet.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="review")
+    created_at = models.DateTimeField(default=django_timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The review list and the digest ask for each practice's reviews not yet read.
+            models.Index(fields=["practice", "reviewed_at"], name="inbox_review_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"review of message {self.message_id}"
 
 
 class ReplyLedger(models.Model):

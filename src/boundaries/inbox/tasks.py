@@ -149,6 +149,8 @@ def _handle(action: Action, message: Message, content: Content, replied: bool) -
         if Channel(message.channel) in PUBLIC_CHANNELS and action != Action.CRISIS_RESOURCES_REPLY:
             raise Skip("nothing is said on a public channel")
         return send_reply(message, content)
+    if action == Action.REVIEW_TODAY:
+        return "on today's review list"
     if action == Action.QUARANTINE_TO_VAULT:
         return "content held only in the encrypted store"
     if action == Action.AGENDA_ITEM:
