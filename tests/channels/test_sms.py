@@ -431,6 +431,36 @@ def test_it_answers_a_crisis_in_twiml_alerts_by_text_and_refuses_the_replay(
     assert Alert.objects.get().sent_at is not None
 
 
+def test_a_second_crisis_text_gets_crisis_resources_but_the_same_text_again_does_not(
+    sms_practice: Any, client: Any, twilio: FakeTwilio
+) -> None:
+    """Loop protection never withholds crisis resources from a person: only the same words
+    again within the window go unanswered (the alert goes out every time)."""
+    from boundaries.inbox.models import Alert
+
+    first = twiml_messages(post(client, sms_params(CRISIS_TEXT)).content)
+    other = twiml_messages(post(client, sms_params("I'm going to kill myself tonight")).content)
+    same = twiml_messages(post(client, sms_params(CRISIS_TEXT)).content)
+    assert len(first) == 1 and len(other) == 1 and "116 123" in other[0]
+    assert same == []
+    assert Alert.objects.count() == 3
+
+
+def test_a_short_code_that_reads_as_a_crisis_is_alerted_but_never_answered(
+    sms_practice: Any, client: Any, twilio: FakeTwilio
+) -> None:
+    """An automated sender (a short code) has no reply address: no loop can start."""
+    from boundaries.inbox.models import ActionRun, Alert
+
+    answer = post(client, sms_params(CRISIS_TEXT, sender="88022"))
+    assert twiml_messages(answer.content) == []
+    assert Alert.objects.count() == 1
+    run_worker()
+    assert twilio.to("88022") == [] and len(twilio.to(ALERT_PHONE)) == 1
+    run = ActionRun.objects.get(action="crisis_resources_reply")
+    assert run.status == ActionRun.Status.SKIPPED
+
+
 def test_it_writes_the_reply_as_well_formed_escaped_twiml() -> None:
     document = twiml('Call <us> on 020 & ask for "Sam"\x00\x1b. 116 123')
     assert "&lt;us&gt;" in document and "&amp;" in document

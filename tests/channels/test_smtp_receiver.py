@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,10 +13,11 @@ from django.core import mail
 from django.db import connection
 from django.test import override_settings
 
+from boundaries import clock
 from boundaries.inbox.models import ActionRun, Alert, Message
 from boundaries.inbox.sealing import unseal
 from tests.channels.conftest import run_worker
-from tests.channels.smtp_helpers import email, receiver, recorder, send
+from tests.channels.smtp_helpers import Recorder, email, receiver, recorder, send
 
 CRISIS_TEXT = "I can't do this anymore. I have the pills ready and I want to end it tonight."
 #: Session content the model does not read as a crisis (score 0.009): a secure-channel reply.
@@ -192,16 +195,34 @@ def test_it_ends_a_loop_with_an_auto_responder_after_one_reply(mail_practice: An
     assert Message.objects.count() == 5
 
 
-def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(mail_practice: Any) -> None:
-    """The loop guard keeps one slot per sender for ordinary replies and one for crises."""
+#: Urgent by the rubric (intent with a time), worded differently from CRISIS_TEXT.
+SECOND_CRISIS_TEXT = "I'm going to kill myself tonight. I'm sorry."
+
+
+@pytest.fixture
+def relay() -> Iterator[Recorder]:
+    """The outgoing mail server our replies and alerts are handed to: a real SMTP peer."""
+    with recorder() as (port, peer):
+        backend = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": port,
+        }
+        with override_settings(**backend):
+            yield peer
+    clock.reset()
+
+
+def _to(peer: Recorder, address: str) -> list[bytes]:
+    return [content for _, rcpt_tos, content in peer.messages if address in rcpt_tos]
+
+
+def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(
+    mail_practice: Any, relay: Recorder
+) -> None:
+    """The loop guard keeps one slot per sender for ordinary replies and one per crisis."""
     with receiver() as port:
-        for n, text in enumerate(
-            [
-                SESSION_TEXT,
-                CRISIS_TEXT,
-                CRISIS_TEXT + " Please answer.",
-            ]
-        ):
+        for n, text in enumerate([SESSION_TEXT, CRISIS_TEXT]):
             send(
                 port,
                 email(text, message_id=f"<slot-{n}@example.org>"),
@@ -209,13 +230,95 @@ def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(mail_practice: 
                 to="inbox@alder.example",
             )
             run_worker()
-    replies = [m for m in mail.outbox if m.to == ["rowan@example.org"]]
-    # The secure-channel reply, then the crisis resources; the second crisis within
-    # the window raises its alert but gets no second automatic reply.
+    replies = _to(relay, "rowan@example.org")
     assert len(replies) == 2
-    assert "secure" in replies[0].body and "has been alerted" not in replies[0].body
-    assert "has been alerted" in replies[1].body and "116 123" in replies[1].body
-    assert Alert.objects.count() == 2
+    assert b"secure" in replies[0] and b"has been alerted" not in replies[0]
+    assert b"has been alerted" in replies[1] and b"116 123" in replies[1]
+
+
+def test_a_new_crisis_gets_its_reply_after_earlier_routine_and_crisis_replies(
+    mail_practice: Any, relay: Recorder
+) -> None:
+    """Loop protection is for automated senders: a person's crisis is always answered,
+    whatever was sent to them before, over real SMTP in and out."""
+    with receiver() as port:
+        for n, text in enumerate([SESSION_TEXT, CRISIS_TEXT, SECOND_CRISIS_TEXT]):
+            send(
+                port,
+                email(text, subject="tonight", message_id=f"<again-{n}@example.org>"),
+                sender="rowan@example.org",
+                to="inbox@alder.example",
+            )
+            run_worker()
+            clock.travel(dt.timedelta(hours=3))  # well inside the 24-hour window
+    replies = _to(relay, "rowan@example.org")
+    assert len(replies) == 3
+    assert [b"has been alerted" in reply for reply in replies] == [False, True, True]
+    assert b"116 123" in replies[2] and b"kill" not in replies[2]
+    assert len(_to(relay, "alice@alder.example")) == 2  # each crisis alerted the therapist
+    latest = Message.objects.get(external_id="<again-2@example.org>")
+    assert latest.action_runs.get(action="crisis_resources_reply").status == ActionRun.Status.DONE
+
+
+def test_the_same_crisis_words_twice_in_the_window_get_one_reply_and_two_alerts(
+    mail_practice: Any, relay: Recorder
+) -> None:
+    with receiver() as port:
+        for n, text in enumerate([CRISIS_TEXT, "  " + CRISIS_TEXT.upper() + "\n"]):
+            send(
+                port,
+                email(text, subject="tonight", message_id=f"<twice-{n}@example.org>"),
+                sender="rowan@example.org",
+                to="inbox@alder.example",
+            )
+            run_worker()
+            clock.travel(dt.timedelta(hours=1))
+    assert len(_to(relay, "rowan@example.org")) == 1
+    assert len(_to(relay, "alice@alder.example")) == 2
+    second = Message.objects.get(external_id="<twice-1@example.org>")
+    run = second.action_runs.get(action="crisis_resources_reply")
+    assert run.status == ActionRun.Status.SKIPPED
+    assert "same crisis message" in run.detail
+    # After the window the same words are answered again.
+    clock.travel(dt.timedelta(hours=24))
+    with receiver() as port:
+        send(
+            port,
+            email(CRISIS_TEXT, subject="tonight", message_id="<twice-2@example.org>"),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    run_worker()
+    assert len(_to(relay, "rowan@example.org")) == 2
+
+
+def test_an_automatic_mail_that_reads_as_a_crisis_gets_no_reply_but_still_alerts(
+    mail_practice: Any, relay: Recorder
+) -> None:
+    with receiver() as port:
+        send(
+            port,
+            email(CRISIS_TEXT, headers={"Auto-Submitted": "auto-replied"}),
+            sender="rowan@example.org",
+            to="inbox@alder.example",
+        )
+    run_worker()
+    assert _to(relay, "rowan@example.org") == []
+    assert len(_to(relay, "alice@alder.example")) == 1
+    run = ActionRun.objects.get(action="crisis_resources_reply")
+    assert run.status == ActionRun.Status.SKIPPED and "RFC 3834" in run.detail
+
+
+def test_the_reply_ledger_holds_no_address_or_words(mail_practice: Any, relay: Recorder) -> None:
+    from boundaries.inbox.models import ReplyLedger
+
+    with receiver() as port:
+        send(port, email(CRISIS_TEXT), sender="rowan@example.org", to="inbox@alder.example")
+    run_worker()
+    (row,) = ReplyLedger.objects.values()
+    flat = " ".join(str(value) for value in row.values()).lower()
+    assert "rowan" not in flat and "pills" not in flat and "tonight" not in flat
+    assert len(row["text_digest"]) == 64
 
 
 def test_two_workers_answering_one_sender_at_once_send_one_reply(mail_practice: Any) -> None:
@@ -228,7 +331,7 @@ def test_two_workers_answering_one_sender_at_once_send_one_reply(mail_practice: 
     from django.utils import timezone
 
     from boundaries.inbox.models import ReplyLedger
-    from boundaries.inbox.tasks import Skip, _counterpart, send_reply
+    from boundaries.inbox.tasks import Skip, reply_slot, send_reply
 
     with receiver() as port:
         send(port, email(CRISIS_TEXT), sender="rowan@example.org", to="inbox@alder.example")
@@ -243,11 +346,7 @@ def test_two_workers_answering_one_sender_at_once_send_one_reply(mail_practice: 
         try:
             with transaction.atomic():
                 ReplyLedger.objects.create(
-                    practice_id=message.practice_id,
-                    channel=message.channel,
-                    counterpart=_counterpart(content.reply_address),
-                    kind=ReplyLedger.Kind.CRISIS,
-                    last_replied_at=timezone.now(),
+                    **reply_slot(message, content), last_replied_at=timezone.now()
                 )
                 claimed.set()
                 release.wait(30)
@@ -272,7 +371,7 @@ def test_two_workers_answering_one_sender_at_once_send_one_reply(mail_practice: 
     first.join(30)
     second.join(30)
     assert outcome == [
-        "skipped: this sender was already answered automatically recently (no mail loops)"
+        "skipped: the same crisis message was already answered with crisis resources recently"
     ]
     assert [m for m in mail.outbox if m.to == ["rowan@example.org"]] == []
     assert ReplyLedger.objects.count() == 1

@@ -206,7 +206,10 @@ class ReplyLedger(models.Model):
 
     ``counterpart`` is a SHA-256 of the normalised address, so the ledger holds
     no addresses. A crisis reply has its own slot (``kind``): an earlier redirect
-    to the same sender must never hold back the crisis resources.
+    to the same sender must never hold back the crisis resources. A crisis slot
+    is also keyed by ``text_digest``, a keyed digest of the message's normalised
+    words (``tasks.crisis_text_digest``): a person's new crisis message is always
+    answered, and only the same words again within the window are not.
     """
 
     class Kind(models.TextChoices):
@@ -217,13 +220,16 @@ class ReplyLedger(models.Model):
     channel = models.CharField(max_length=30)
     counterpart = models.CharField(max_length=64)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ROUTINE)
+    text_digest = models.CharField(
+        max_length=64, blank=True, default="", help_text="crisis slots: HMAC of the words"
+    )
     last_replied_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["practice", "channel", "counterpart", "kind"],
-                name="unique_reply_ledger_slot",
+                fields=["practice", "channel", "counterpart", "kind", "text_digest"],
+                name="unique_reply_ledger_text_slot",
             )
         ]
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.core.types import PUBLIC_CHANNELS, Action, Channel
 from boundaries.inbox.models import ActionRun, Alert, Message, ReplyLedger
@@ -79,12 +81,56 @@ def send_alert(message: Message, content: Content) -> str:
                 delivered += 1
     if delivered == 0:
         raise RetryLaterError("no alert channel could be used")
-    Alert.objects.filter(pk=alert.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    Alert.objects.filter(pk=alert.pk, sent_at__isnull=True).update(sent_at=clock.now())
     return f"sent on {delivered} channel(s)"
 
 
 def _counterpart(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
+def crisis_text_digest(address: str, subject: str, text: str) -> str:
+    """A keyed digest of a crisis message's words and sender, for its reply slot.
+
+    The words are normalised (lines quoted from earlier mail dropped, Unicode
+    compatibility forms folded, case and spacing ignored), so the same message
+    sent again shares one slot while anything the person writes differently gets
+    its own. Keyed with the secret key (HMAC-SHA-256): a short text could be
+    guessed from a plain hash, and the ledger must hold no content.
+    """
+    lines = [
+        line for line in f"{subject}\n{text}".splitlines() if not line.lstrip().startswith(">")
+    ]
+    words = " ".join(unicodedata.normalize("NFKC", " ".join(lines)).casefold().split())
+    value = f"{address.strip().lower()}\0{words}"
+    return salted_hmac(_LEDGER_SALT, value, algorithm="sha256").hexdigest()
+
+
+_LEDGER_SALT = "boundaries.inbox.ReplyLedger.text_digest"
+
+
+def reply_slot(message: Message, content: Content) -> dict[str, Any]:
+    """The loop guard's slot for a reply to this message: whom, on which channel, for what.
+
+    Routine replies share one slot per sender and channel. A crisis reply's slot
+    is also keyed by the message's words: loop protection is for automated
+    senders (which ``send_reply`` refuses before it gets here), never for a
+    person, so a person's new crisis message always gets the crisis resources,
+    whatever was sent to them before; only the same crisis words again within
+    the window are answered once.
+    """
+    crisis = message.crisis
+    return {
+        "practice_id": message.practice_id,
+        "channel": message.channel,
+        "counterpart": _counterpart(content.reply_address),
+        "kind": ReplyLedger.Kind.CRISIS if crisis else ReplyLedger.Kind.ROUTINE,
+        "text_digest": (
+            crisis_text_digest(content.reply_address, content.subject, content.text)
+            if crisis
+            else ""
+        ),
+    }
 
 
 def send_reply(message: Message, content: Content) -> str:
@@ -103,20 +149,14 @@ def send_reply(message: Message, content: Content) -> str:
     if sender is None:
         raise Skip(f"replies on {message.channel} are not supported yet")
     window = dt.timedelta(hours=settings.AUTO_REPLY_WINDOW_HOURS)
-    key: dict[str, Any] = {
-        "practice_id": message.practice_id,
-        "channel": message.channel,
-        "counterpart": _counterpart(content.reply_address),
-        # An earlier redirect to the same sender must never hold back crisis resources.
-        "kind": ReplyLedger.Kind.CRISIS if message.crisis else ReplyLedger.Kind.ROUTINE,
-    }
+    key = reply_slot(message, content)
     # Claim the reply slot in a short transaction, send outside it (a network call must
     # not hold the database's write lock), and give the slot back if sending fails.
     # The claim inserts first: two workers answering the same sender at once both find
     # no row to lock, so the unique slot decides; the loser reads the winner's row
     # (get_or_create retries its read after the IntegrityError) and stands down.
     with transaction.atomic():
-        now = timezone.now()
+        now = clock.now()
         ledger, created = ReplyLedger.objects.select_for_update().get_or_create(
             **key, defaults={"last_replied_at": now}
         )
@@ -124,10 +164,21 @@ def send_reply(message: Message, content: Content) -> str:
         if previous is not None:
             if now - previous < window:
                 raise Skip(
-                    "this sender was already answered automatically recently (no mail loops)"
+                    "the same crisis message was already answered with crisis resources recently"
+                    if message.crisis
+                    else "this sender was already answered automatically recently (no mail loops)"
                 )
             ledger.last_replied_at = now
             ledger.save(update_fields=["last_replied_at"])
+        if message.crisis:
+            # Crisis slots are one per message text: drop this sender's that are over.
+            ReplyLedger.objects.filter(
+                practice_id=key["practice_id"],
+                channel=key["channel"],
+                counterpart=key["counterpart"],
+                kind=ReplyLedger.Kind.CRISIS,
+                last_replied_at__lt=now - window,
+            ).delete()
     try:
         provider_id = sender(message, content, reply)
     except BaseException:
@@ -167,7 +218,7 @@ def _finish(run: ActionRun, status: str, detail: str) -> None:
         run.status = status
         run.detail = detail[:300]
         run.attempts += 1
-        run.updated_at = timezone.now()
+        run.updated_at = clock.now()
         run.save(update_fields=["status", "detail", "attempts", "updated_at"])
         record(
             action=f"action.{run.action}.{status}",
@@ -218,7 +269,7 @@ def carry_out(message_id: int) -> None:
         attempt = max(run.attempts for run in message.action_runs.all())
         backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
         carry_out.using(
-            priority=100 if message.crisis else 0, run_after=timezone.now() + backoff
+            priority=100 if message.crisis else 0, run_after=clock.now() + backoff
         ).enqueue(message.pk)
         return
     status = Message.Status.FAILED if ActionRun.Status.FAILED in statuses else Message.Status.DONE
