@@ -7,6 +7,7 @@ policy versions are immutable: a change adds a new version.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -99,6 +100,9 @@ class Therapist(models.Model):
     # Where urgent alerts go. Alerts carry no client content, only a link.
     alert_email = models.EmailField(blank=True)
     alert_phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    # When the day's content-free digest of "concern" messages goes out, in the practice's
+    # time zone (inbox.digests): at or after this time, at most once a day.
+    digest_time = models.TimeField(default=datetime.time(17, 0))
 
     def __str__(self) -> str:
         return self.display_name
