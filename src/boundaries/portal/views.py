@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries.accounts.security import start_session
-from boundaries.core.types import AgreedChannel
+from boundaries.core.types import AgreedChannel, RiskLevel
 from boundaries.portal import actions
+from boundaries.portal.crisis import crisis_panel
 from boundaries.practices.actions import ActionError
-from boundaries.practices.models import AgendaItem, Client
+from boundaries.practices.models import AgendaItem, Client, Practice
 
 View = Callable[..., HttpResponseBase]
 
@@ -31,12 +32,38 @@ def current_client(request: HttpRequest) -> Client:
     return account.client  # type: ignore[no-any-return]
 
 
+#: Set by ``send`` when triage put the message at concern or urgent; the next page shows
+#: the crisis numbers at its top, once (the portal's reply to a message is the page).
+SHOW_CRISIS = "portal_show_crisis"
+_AT_RISK = frozenset({RiskLevel.CONCERN.value, RiskLevel.URGENT.value})
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """Render a portal page with its crisis footer: the signed-in client's country from the
+    practice's published policy; on a practice's own domain, before sign-in, the practice's;
+    elsewhere only the advice to call the local emergency number (no practice is known)."""
+    context = dict(context or {})
+    account = getattr(request.user, "portal_account", None)
+    client: Client | None = account.client if account is not None else None
+    practice: Practice | None = (
+        client.practice if client else getattr(request, "host_practice", None)
+    )
+    if client is not None:
+        context.setdefault("client", client)
+    if practice is not None:
+        context["crisis"] = crisis_panel(practice, client.country if client else None)
+        context["crisis_practice"] = practice
+    return render(request, template, context, status=status)
+
+
 def client_required(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: Any = request.user
         if not user.is_authenticated or not hasattr(user, "portal_account"):
-            return render(request, "portal/signed_out.html", status=403)
+            return _page(request, "portal/signed_out.html", status=403)
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
             return redirect("/account/login/code/?next=/portal/")
         return view(request, *args, **kwargs)
@@ -47,11 +74,11 @@ def client_required(view: View) -> View:
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """Follow a sign-in link. GET shows a button, so link previewers cannot spend the link."""
     if request.method != "POST":
-        return render(request, "portal/confirm_signin.html", {"token": token})
+        return _page(request, "portal/confirm_signin.html", {"token": token})
     try:
         client = actions.do_redeem_magic_link(token)
     except ActionError as error:
-        return render(request, "portal/signed_out.html", {"problem": str(error)}, status=400)
+        return _page(request, "portal/signed_out.html", {"problem": str(error)}, status=400)
     user = actions.portal_user(client)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     start_session(request)
@@ -98,7 +125,7 @@ def home(request: HttpRequest) -> HttpResponse:
     actions.do_mark_read(m for m in thread if m.direction == m.Direction.TO_CLIENT)
     version = client.practice.current_policy()
     acknowledged = version is None or client.acknowledgements.filter(version=version).exists()
-    return render(
+    return _page(
         request,
         "portal/home.html",
         {
@@ -108,6 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agenda_form": AgendaForm(),
             "version": version,
             "acknowledged": acknowledged,
+            "sent_at_risk": request.session.pop(SHOW_CRISIS, False),
         },
     )
 
@@ -118,9 +146,12 @@ def send(request: HttpRequest) -> HttpResponse:
     client = current_client(request)
     form = MessageForm(request.POST)
     if form.is_valid():
-        actions.do_send_from_client(client, form.cleaned_data["text"])
+        sent = actions.do_send_from_client(client, form.cleaned_data["text"])
+        triaged = sent.inbox_message
+        if triaged is not None and triaged.risk in _AT_RISK:
+            request.session[SHOW_CRISIS] = True
         return redirect("portal:home")
-    return render(
+    return _page(
         request, "portal/problem.html", {"problem": "Please write a message first."}, status=400
     )
 
@@ -145,7 +176,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             saved = True
         except ActionError as error:
             form.add_error(None, str(error))
-    return render(request, "portal/preferences.html", {"form": form, "saved": saved})
+    return _page(request, "portal/preferences.html", {"form": form, "saved": saved})
 
 
 @require_POST
@@ -153,7 +184,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def agenda(request: HttpRequest) -> HttpResponse:
     form = AgendaForm(request.POST)
     if not form.is_valid():
-        return render(
+        return _page(
             request,
             "portal/problem.html",
             {"problem": "Please choose what you would like to bring."},
@@ -162,7 +193,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     actions.do_request_agenda(
         current_client(request), kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]
     )
-    return render(request, "portal/done.html", {"done": "Added to your next session."})
+    return _page(request, "portal/done.html", {"done": "Added to your next session."})
 
 
 @require_POST
@@ -229,7 +260,7 @@ def files(request: HttpRequest) -> HttpResponse:
             except UploadRejectedError as error:
                 problem = f"That file cannot be shared: {error}."
     shared = [(obj, filename(obj)) for obj in client.vault_objects.all()]
-    return render(
+    return _page(
         request,
         "portal/files.html",
         {"client": client, "form": form, "shared": shared, "problem": problem},
