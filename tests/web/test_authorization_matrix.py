@@ -37,7 +37,7 @@ def all_patterns(resolver: Any = None, prefix: str = "") -> list[str]:
 
 @pytest.fixture
 def world(practice: Any, alice: Any, bob: Any, charlie: Any) -> dict[str, Any]:
-    from boundaries.inbox.models import Message
+    from boundaries.inbox.models import Alert, Message
 
     alices_client = actions.do_add_client(
         practice, first_name="Ana", last_name="A", therapist=alice
@@ -54,10 +54,14 @@ def world(practice: Any, alice: Any, bob: Any, charlie: Any) -> dict[str, Any]:
             content_hash=name * 8,
             received_at=dt.datetime.now(dt.UTC),
             sealed=b"",
-            actions=["deliver"],
+            risk="urgent",
+            crisis=True,
+            actions=["urgent_alert", "crisis_resources_reply"],
         )
         for name, client in (("alice", alices_client), ("bob", bobs_client))
     }
+    for message in messages.values():  # urgent, so the "who to call" screen exists
+        Alert.objects.create(practice=practice, message=message)
     from boundaries.vault.files import store_file
     from boundaries.welfare.actions import ContactAttempt, do_open_welfare_check
 
@@ -120,6 +124,14 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
         ],
         "dashboard/messages/<int:message_id>/acknowledge/": [
             (f"/dashboard/messages/{ma}/acknowledge/", set()),  # POST only
+        ],
+        # An urgent message's "who to call" screen: client data, after re-authentication.
+        "dashboard/messages/<int:message_id>/act/": [
+            (f"/dashboard/messages/{ma}/act/", {"alice"}),
+            (f"/dashboard/messages/{mb}/act/", {"alice", "bob"}),
+        ],
+        "dashboard/messages/<int:message_id>/reviewed/": [
+            (f"/dashboard/messages/{ma}/reviewed/", set()),  # POST only
         ],
         "dashboard/clients/": [("/dashboard/clients/", THERAPISTS)],
         "dashboard/clients/<int:client_id>/portal-link/": [

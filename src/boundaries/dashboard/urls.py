@@ -13,6 +13,8 @@ urlpatterns = [
         name="message_attachment",
     ),
     path("messages/<int:message_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
+    path("messages/<int:message_id>/act/", views.act_on_alert, name="act"),
+    path("messages/<int:message_id>/reviewed/", views.mark_reviewed, name="reviewed"),
     path("clients/", views.clients, name="clients"),
     path("clients/<int:client_id>/", views.client_detail, name="client"),
     path("clients/<int:client_id>/portal-link/", views.send_portal_link, name="portal_link"),

@@ -18,9 +18,17 @@ from django.views.decorators.http import require_POST
 
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
-from boundaries.core.types import Attachment, Channel
+from boundaries.core.policy.loader import display_phone
+from boundaries.core.types import Attachment, Channel, RiskLevel
 from boundaries.inbox.models import ActionRun, Alert
+from boundaries.inbox.reviewing import (
+    alert_precision,
+    do_acknowledge_alert,
+    do_judge_alert,
+    do_mark_reviewed,
+)
 from boundaries.inbox.sealing import unseal
+from boundaries.portal.crisis import crisis_panel
 from boundaries.practices.access import (
     clients_for,
     get_client_for,
@@ -28,7 +36,24 @@ from boundaries.practices.access import (
     messages_for,
     therapist_for,
 )
-from boundaries.practices.models import AgendaItem
+from boundaries.practices.actions import ActionError
+from boundaries.practices.emergency import emergency_contact_of
+from boundaries.practices.models import AgendaItem, ClientContact
+from boundaries.vault.crypto import VaultIntegrityError
+from boundaries.vault.keys import KeyringError
+
+#: How the inbox and a message's page name each risk level (docs/risk-levels.md).
+RISK_LABELS = {
+    RiskLevel.URGENT.value: ("Urgent", "act now"),
+    RiskLevel.CONCERN.value: ("Concern", "read it today"),
+    RiskLevel.NONE.value: ("No risk sign", "the ordinary clauses of the policy"),
+}
+#: The judgements the urgent screen offers, in the order of its buttons.
+JUDGEMENTS = (
+    (RiskLevel.URGENT.value, "Urgent: I am acting on it"),
+    (RiskLevel.CONCERN.value, "Concern, not urgent"),
+    (RiskLevel.NONE.value, "Not a risk"),
+)
 
 
 def _audit_read(request: HttpRequest, action: str, obj: Any, practice: Any, **details: Any) -> None:
@@ -44,9 +69,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False):
         # The crisis section polls every few seconds: send only that part.
         return render(request, "dashboard/_crisis.html", {"crises": crises})
+    # Concerns not yet marked reviewed: "read it today", right under the urgent section.
+    to_review = messages.filter(review__isnull=False, review__reviewed_at__isnull=True)
+    concerns = list(to_review.select_related("review")[:50])
     failed = list(messages.filter(status="failed")[:50])
     quarantined = list(messages.filter(action_runs__action="quarantine_to_vault")[:20])
-    recent = list(messages.exclude(crisis=True, alert__acknowledged_at__isnull=True)[:30])
+    recent = list(
+        messages.exclude(crisis=True, alert__acknowledged_at__isnull=True).exclude(
+            pk__in=to_review.values("pk")
+        )[:30]
+    )
     agenda = (
         AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
         .select_related("client", "appointment")
@@ -59,6 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "inbox",
             "therapist": therapist,
             "crises": crises,
+            "concerns": concerns,
             "failed": failed,
             "quarantined": quarantined,
             "recent": recent,
@@ -73,6 +106,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     _audit_read(request, "message.viewed_decision", message, message.practice)
     runs = {run.action: run for run in message.action_runs.all()}
     steps = [(action, runs.get(action)) for action in message.actions]
+    level, meaning = RISK_LABELS.get(message.risk, (message.risk, ""))
     return render(
         request,
         "dashboard/message.html",
@@ -81,6 +115,9 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
             "message": message,
             "steps": steps,
             "alert": getattr(message, "alert", None),
+            "review": getattr(message, "review", None),
+            "level": level,
+            "level_meaning": meaning,
         },
     )
 
@@ -158,18 +195,70 @@ def _attachments(message: Any, content: Any) -> list[tuple[Attachment, bytes]]:
 @therapist_required
 def acknowledge_alert(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_message_for(request.user, message_id)
-    with transaction.atomic():
-        updated = Alert.objects.filter(message=message, acknowledged_at__isnull=True).update(
-            acknowledged_at=timezone.now()
-        )
-        if updated:
-            record(
-                action="alert.acknowledged",
-                obj=message,
-                practice=message.practice,
-                actor=request.user,
-            )
+    do_acknowledge_alert(message, actor=request.user)
     return redirect("dashboard:message", message_id=message.pk)
+
+
+@require_POST
+@therapist_required
+def mark_reviewed(request: HttpRequest, message_id: int) -> HttpResponse:
+    """A concern has been read: it leaves the "Review today" section."""
+    message = get_message_for(request.user, message_id)
+    try:
+        do_mark_reviewed(message, actor=request.user)
+    except ActionError:
+        raise Http404("not on the review list") from None
+    return redirect("dashboard:home")
+
+
+@recent_reauth_required
+def act_on_alert(request: HttpRequest, message_id: int) -> HttpResponse:
+    """One screen to act on an urgent message: who to ring, and the therapist's judgement.
+
+    Contact details are client data, so the screen asks for a fresh sign-in (as
+    content does) and every showing of it is audited. POST records the judgement.
+    """
+    message = get_message_for(request.user, message_id)
+    alert = Alert.objects.filter(message=message).first()
+    if alert is None:
+        raise Http404("no urgent alert for this message")
+    if request.method == "POST":
+        try:
+            do_judge_alert(message, request.POST.get("judgement", ""), actor=request.user)
+        except ActionError as error:
+            return render(request, "dashboard/notice.html", {"notice": str(error)}, status=400)
+        return redirect("dashboard:act", message_id=message.pk)
+    client = get_client_for(request.user, message.client_id) if message.client_id else None
+    context: dict[str, Any] = {
+        "nav": "inbox",
+        "message": message,
+        "alert": alert,
+        "client": client,
+        "judgements": JUDGEMENTS,
+        "judgement_label": dict(JUDGEMENTS).get(alert.judgement, ""),
+        "crisis": crisis_panel(message.practice, client.country if client else None),
+    }
+    if client is not None:
+        agreement = client.current_agreement()
+        context |= {
+            "phones": [
+                (contact.value, display_phone(contact.value))
+                for contact in client.contacts.filter(kind=ClientContact.Kind.PHONE)
+            ],
+            "channels": agreement.channels if agreement else None,
+        }
+        try:
+            emergency = emergency_contact_of(client)
+        except (VaultIntegrityError, KeyringError):
+            context["emergency_unreadable"] = True
+        else:
+            context["emergency"] = emergency
+            context["emergency_phone"] = display_phone(emergency.phone) if emergency else ""
+    details: dict[str, Any] = {"known_client": client is not None}
+    if client is not None:
+        details |= {"client": client.pk, "emergency_contact": bool(context.get("emergency"))}
+    _audit_read(request, "alert.contacts_viewed", message, message.practice, **details)
+    return render(request, "dashboard/act.html", context)
 
 
 @therapist_required
@@ -309,6 +398,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         for a in alerts[:50]
         if a.acknowledged_at
     ]
+    precision = alert_precision(practice)
     return render(
         request,
         "dashboard/insights.html",
@@ -330,6 +420,7 @@ def insights(request: HttpRequest) -> HttpResponse:
             "ack_total": active.count(),
             "response": charts.durations("Minutes from crisis alert to acknowledgement", minutes),
             "minutes": minutes,
+            "precision": precision,
         },
     )
 
@@ -567,10 +658,12 @@ def compose_check(request: HttpRequest) -> HttpResponse:
 __all__ = [
     "ActionRun",
     "acknowledge_alert",
+    "act_on_alert",
     "agenda",
     "client_detail",
     "clients",
     "home",
+    "mark_reviewed",
     "message_content",
     "message_detail",
     "policy",
