@@ -195,10 +195,43 @@ class Review(models.Model):
         indexes = [
             # The review list and the digest ask for each practice's reviews not yet read.
             models.Index(fields=["practice", "reviewed_at"], name="inbox_review_open"),
+            # The digest job asks for every practice's at once, every few minutes.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(reviewed_at__isnull=True),
+                name="inbox_review_unread",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"review of message {self.message_id}"
+
+
+class Digest(models.Model):
+    """One therapist's same-day digest of ``concern`` messages: at most one a day.
+
+    The row is the claim (``digests.send_due_digests``): two workers cannot both
+    insert it, so a therapist gets one digest a day however many workers run.
+    ``sent_at`` stays empty until the mail server took the message; a claim whose
+    sending failed is removed, and one left by a worker that died is taken over
+    after a while. ``reviews`` are the messages it counted, so the next day's
+    digest goes out only when something new arrived.
+    """
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey("practices.Therapist", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="the date in the practice's time zone")
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reviews = models.ManyToManyField(Review, related_name="digests", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["therapist", "day"], name="unique_digest_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest for therapist {self.therapist_id} on {self.day}"
 
 
 class ReplyLedger(models.Model):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
+from boundaries.inbox.digests import review_digest_job
 from boundaries.records.models import JobRun
 
 
@@ -64,6 +65,8 @@ JOBS: list[Job] = [
     Job("retention", dt.timedelta(days=1), retention_job.enqueue),
     Job("audit-checkpoint", dt.timedelta(hours=1), audit_checkpoint_job.enqueue),
     Job("backup", dt.timedelta(days=1), backup_job.enqueue),
+    # Each therapist's same-day digest goes out at their own time: look every 5 minutes.
+    Job("review-digest", dt.timedelta(minutes=5), review_digest_job.enqueue),
 ]
 
 
