@@ -321,7 +321,7 @@ def test_at_a_glance_shows_the_practices_alert_precision_with_counts(
         http.post(f"/dashboard/messages/{message.pk}/act/", {"judgement": judgement})
     shown = section(http.get("/dashboard/insights/").content.decode(), "alert-precision")
     assert "50%" in shown
-    assert "Of the 4 urgent alerts judged in this practice, you confirmed 2 as urgent" in shown
+    assert "Of the 4 urgent alerts judged in this practice, 2 were confirmed as urgent" in shown
     assert "1 was a concern, not urgent, and 1 not a risk" in shown
     # Another practice's page counts only its own alerts.
     other = signed_in(charlie.user).get("/dashboard/insights/").content.decode()

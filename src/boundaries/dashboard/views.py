@@ -373,6 +373,8 @@ def insights(request: HttpRequest) -> HttpResponse:
     def outcome(actions: list[str]) -> str:
         if "urgent_alert" in actions:
             return "crisis"
+        if "review_today" in actions:
+            return "review today"
         for name in ("redirect_reply", "secure_channel_reply", "no_response", "decline_connection"):
             if name in actions:
                 return name.replace("_", " ")
