@@ -35,6 +35,7 @@ def _message(practice: Any, n: int, **fields: Any) -> Message:
         "size": 100 + n,
         "sealed": bytes([n % 256, 0, 255]) * 10,
         "crisis": n % 2 == 0,
+        "risk": "urgent" if n % 2 == 0 else "none",  # a crisis is exactly an urgent message
         "labels": ["crisis", "é – ünïcode"],
         "scores": {"crisis": 0.25, "routine": 0.125},
         "actions": ["urgent_alert"],
