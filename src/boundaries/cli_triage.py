@@ -23,7 +23,7 @@ from boundaries.cli_output import out as _out
 from boundaries.core.decision_json import InputError, decision_to_dict, request_from_dict
 from boundaries.core.policy.model import Policy
 from boundaries.core.triage import decide
-from boundaries.core.types import Channel, Decision, SenderStatus
+from boundaries.core.types import Channel, Decision, RiskLevel, SenderStatus
 
 __all__ = ["EXIT_BAD_INPUT", "app"]
 
@@ -51,7 +51,10 @@ def _policy(path: Path | None, country: str | None) -> Policy:
 
 def _print_text(decision: Decision) -> None:
     if decision.crisis:
-        _out.print("[bold white on red] CRISIS [/] urgent alert to the therapist")
+        _out.print("[bold white on red] URGENT [/] the therapist is alerted now")
+    elif decision.risk is RiskLevel.CONCERN:
+        _out.print("[bold black on yellow] CONCERN [/] on today's review list, no page")
+    _out.print(f"[bold]risk:[/] {decision.risk.value}")
     _out.print(f"[bold]actions:[/] {', '.join(a.value for a in decision.actions)}")
     if decision.clauses:
         _out.print(f"[bold]clauses:[/] {', '.join(c.value for c in decision.clauses)}")

@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from boundaries.core.classifier import Classifier, load_default_classifier
 from boundaries.core.classifier import crisis as expressions
 from boundaries.core.classifier.linear import ARTEFACT_NAME
-from boundaries.core.types import Label
+from boundaries.core.types import Label, RiskLevel
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTSET = ROOT / "tests" / "data" / "triage_testset.jsonl"
@@ -26,52 +27,69 @@ def classifier() -> Classifier:
     return load_default_classifier()
 
 
-CRISIS = [
-    "I don't want to be here any more",
-    "honestly there's no point going on",
-    "everyone would be better off without me",
+URGENT = [
     "I took all my pills",
     "i've taken a load of paracetamol",
-    "I've been cutting again",
-    "self harming again sorry",
-    "I keep thinking about killing myself",
-    "i wnat to die",
-    "suicidle thoughts again",
     "gonna kms",
+    "I'm going to kill myself tonight",
     "I'm standing on the bridge",
     "This is goodbye. Thank you for everything",
     "I've written letters for my family",
     "I've been stockpiling my tablets",
     "I can't keep myself safe tonight",
     "my partner threatened to kill me",
-    "my son says he wants to kill himself",
+    "my son says he is going to kill himself",
     "I drank some bleach",
     "i took rat poison an hour ago",
     "I'm going to throw myself off the bridge",
     "you won't hear from me again",
     "I'm not going to be around much longer",
     "I don't know if I'll still be here next week",
-    "I wish I could just not exist",
-    "there's no reason for me to be alive",
-    "I can't see a future for myself",
     "I've stockpiled my antidepressants",
     "I've been hoarding my sleeping tablets",
     "I don't trust myself around my pills tonight",
+    "I cut myself last night and it won't stop bleeding",
+    "I can't promise I won't hurt myself",
+]
+
+CONCERN = [
+    "I don't want to be here any more",
+    "honestly there's no point going on",
+    "everyone would be better off without me",
+    "I've been cutting again",
+    "self harming again sorry",
+    "I keep thinking about killing myself",
+    "I want to kill myself",
+    "i wnat to die",
+    "suicidle thoughts again",
+    "my son says he wants to kill himself",
+    "I wish I could just not exist",
+    "there's no reason for me to be alive",
+    "I can't see a future for myself",
+    "I tried to kill myself last month and I still feel awful",
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS)
-def test_it_detects_crisis_phrasings(classifier: Classifier, text: str) -> None:
+@pytest.mark.parametrize("text", URGENT)
+def test_it_finds_urgent_risk(classifier: Classifier, text: str) -> None:
     result = classifier.classify(text)
+    assert result.risk is RiskLevel.URGENT
     assert result.crisis
     assert Label.CRISIS in result.labels
     assert result.top is Label.CRISIS
 
 
+@pytest.mark.parametrize("text", CONCERN)
+def test_it_finds_a_concern_that_is_not_urgent(classifier: Classifier, text: str) -> None:
+    result = classifier.classify(text)
+    assert result.risk is RiskLevel.CONCERN
+    assert not result.crisis
+    assert Label.CRISIS not in result.labels
+
+
 NEGATED_BUT_REAL = [
     "I'm not ok, I want to die",
     "I don't want to live anymore",
-    "I can't promise I won't hurt myself",
     "I'm not suicidal I just want it all to stop permanently",
     "not gonna lie I've been thinking about ending it",
     "I'm no longer afraid of dying",
@@ -79,10 +97,10 @@ NEGATED_BUT_REAL = [
 
 
 @pytest.mark.parametrize("text", NEGATED_BUT_REAL)
-def test_it_still_detects_crisis_when_a_negation_is_part_of_the_signal(
+def test_it_still_finds_risk_when_a_negation_is_part_of_the_signal(
     classifier: Classifier, text: str
 ) -> None:
-    assert classifier.classify(text).crisis
+    assert classifier.classify(text).risk is RiskLevel.CONCERN
 
 
 NOT_CRISIS_EXPRESSIONS = [
@@ -136,7 +154,7 @@ FIGURATIVE_OR_NEGATED = [
 def test_it_raises_no_crisis_for_common_figures_of_speech_and_negations(
     classifier: Classifier, text: str
 ) -> None:
-    assert not classifier.classify(text).crisis
+    assert classifier.classify(text).risk is RiskLevel.NONE
 
 
 def test_it_explains_crisis_in_plain_words_without_quoting_the_message(
@@ -145,8 +163,8 @@ def test_it_explains_crisis_in_plain_words_without_quoting_the_message(
     text = "I've taken 30 of my sertraline tablets"
     result = classifier.classify(text)
     assert result.crisis
-    assert result.crisis_evidence
-    for reason in result.crisis_evidence:
+    assert result.risk_evidence
+    for reason in result.risk_evidence:
         assert "sertraline" not in reason
         assert "30" not in reason
 
@@ -177,7 +195,8 @@ def test_it_names_what_an_ordinary_message_is_about(
 
 
 def test_it_reads_the_subject_too(classifier: Classifier) -> None:
-    assert classifier.classify("", subject="I want to die").crisis
+    assert classifier.classify("", subject="I want to die").risk is RiskLevel.CONCERN
+    assert classifier.classify("", subject="I'm going to end my life tonight").crisis
 
 
 def test_it_scores_every_label(classifier: Classifier) -> None:
@@ -187,9 +206,10 @@ def test_it_scores_every_label(classifier: Classifier) -> None:
 
 
 def test_it_copes_with_empty_and_very_long_messages(classifier: Classifier) -> None:
-    assert not classifier.classify("").crisis
+    assert classifier.classify("").risk is RiskLevel.NONE
     long = "I had a good week and the homework went well. " * 2000 + "I want to die"
-    assert classifier.classify(long).crisis
+    assert classifier.classify(long).risk is RiskLevel.CONCERN
+    assert classifier.classify(long + " tonight").crisis
 
 
 def test_the_prefilter_never_hides_an_expression() -> None:
@@ -199,7 +219,7 @@ def test_the_prefilter_never_hides_an_expression() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    texts += CRISIS + NEGATED_BUT_REAL + NOT_CRISIS_EXPRESSIONS
+    texts += URGENT + CONCERN + NEGATED_BUT_REAL + NOT_CRISIS_EXPRESSIONS
     for text in texts:
         assert expressions.assess(text) == expressions.assess(text, prefilter=False), text
 
@@ -225,44 +245,79 @@ def test_it_imports_neither_numpy_nor_sklearn_at_runtime() -> None:
     assert result.stdout.strip() == ""
 
 
-def _testset_crisis_counts(classifier: Classifier) -> tuple[int, int, int]:
-    tp = fp = fn = 0
+def _testset_levels(classifier: Classifier) -> Counter[tuple[RiskLevel, RiskLevel]]:
+    """(our level, the classifier's level) for every row of the held-out test set."""
+    counts: Counter[tuple[RiskLevel, RiskLevel]] = Counter()
     for line in TESTSET.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        predicted = classifier.classify(row["text"]).crisis
-        gold = row["label"] == "crisis"
-        tp += predicted and gold
-        fp += predicted and not gold
-        fn += gold and not predicted
-    return tp, fp, fn
+        counts[RiskLevel(row["level"]), classifier.classify(row["text"]).risk] += 1
+    return counts
+
+
+def _share(counts: Counter[tuple[RiskLevel, RiskLevel]], gold: RiskLevel, *got: RiskLevel) -> float:
+    return sum(counts[gold, level] for level in got) / sum(
+        counts[gold, level] for level in RiskLevel
+    )
 
 
 def test_the_testset_is_large_and_varied_enough() -> None:
     rows = [json.loads(line) for line in TESTSET.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 320
-    assert sum(row["label"] == "crisis" for row in rows) >= 70
+    assert len(rows) >= 500
+    levels = Counter(RiskLevel(row["level"]) for row in rows)
+    assert levels[RiskLevel.URGENT] >= 60
+    assert levels[RiskLevel.CONCERN] >= 60
+    ordinary = [row for row in rows if row["level"] == "none" and row["label"] != "crisis"]
+    assert len(ordinary) >= 200
     assert {row["label"] for row in rows} == {str(label) for label in Label}
 
 
-def test_it_misses_under_two_percent_of_crises_in_the_testset(classifier: Classifier) -> None:
-    tp, _, fn = _testset_crisis_counts(classifier)
-    assert tp / (tp + fn) >= 0.98
+def test_it_pages_for_at_most_one_percent_of_messages_without_risk(
+    classifier: Classifier,
+) -> None:
+    assert _share(_testset_levels(classifier), RiskLevel.NONE, RiskLevel.URGENT) <= 0.01
 
 
-def test_its_crisis_alerts_in_the_testset_are_not_mostly_false(classifier: Classifier) -> None:
-    """A floor against regressions; the 0.6 target is the test below."""
-    tp, fp, _ = _testset_crisis_counts(classifier)
-    assert tp / (tp + fp) >= 0.45
+def test_it_leaves_almost_no_urgent_message_unraised(classifier: Classifier) -> None:
+    """A floor against regressions (docs/classifiers.md has the figures): 109 of 113."""
+    counts = _testset_levels(classifier)
+    assert _share(counts, RiskLevel.URGENT, RiskLevel.URGENT, RiskLevel.CONCERN) >= 0.96
+
+
+def test_it_raises_almost_every_message_at_risk(classifier: Classifier) -> None:
+    """A floor against regressions: urgent-or-concern recall (target 0.99, below)."""
+    counts = _testset_levels(classifier)
+    raised = RiskLevel.URGENT, RiskLevel.CONCERN
+    at_risk = sum(counts[gold, got] for gold in raised for got in RiskLevel)
+    found = sum(counts[gold, got] for gold in raised for got in raised)
+    assert found / at_risk >= 0.96
+
+
+def test_its_urgent_alerts_are_mostly_right(classifier: Classifier) -> None:
+    """A floor against regressions: urgent precision (target 0.90, below)."""
+    counts = _testset_levels(classifier)
+    alerts = sum(counts[gold, RiskLevel.URGENT] for gold in RiskLevel)
+    assert counts[RiskLevel.URGENT, RiskLevel.URGENT] / alerts >= 0.75
 
 
 @pytest.mark.xfail(
-    reason="known gap (docs/classifiers.md): at the recall-first threshold the model flags "
-    "many short emotional messages; precision is below 0.6",
+    reason="known gap (docs/classifiers.md): the curated expressions find about 0.6 of the "
+    "urgent messages; the model alone cannot raise urgent at 0.9 precision on our data",
     strict=False,
 )
-def test_its_crisis_precision_in_the_testset_meets_the_target(classifier: Classifier) -> None:
-    tp, fp, _ = _testset_crisis_counts(classifier)
-    assert tp / (tp + fp) >= 0.6
+def test_it_meets_the_urgent_targets(classifier: Classifier) -> None:
+    counts = _testset_levels(classifier)
+    alerts = sum(counts[gold, RiskLevel.URGENT] for gold in RiskLevel)
+    assert _share(counts, RiskLevel.URGENT, RiskLevel.URGENT) >= 0.95
+    assert counts[RiskLevel.URGENT, RiskLevel.URGENT] / alerts >= 0.90
+
+
+@pytest.mark.xfail(
+    reason="known gap (docs/classifiers.md): at the threshold that keeps urgent messages "
+    "raised, the model raises about a quarter of ordinary messages to concern",
+    strict=False,
+)
+def test_it_meets_the_concern_target(classifier: Classifier) -> None:
+    assert _share(_testset_levels(classifier), RiskLevel.NONE, RiskLevel.CONCERN) <= 0.10
 
 
 def test_the_training_script_never_reads_the_test_set() -> None:
@@ -304,6 +359,6 @@ def test_retraining_reproduces_the_shipped_predictions(tmp_path: Path) -> None:
         text = json.loads(line)["text"]
         a, b = retrained.classify(text), shipped.classify(text)
         assert a.labels == b.labels
-        assert a.crisis == b.crisis
+        assert a.risk == b.risk
         for label in Label:
             assert a.scores[label] == pytest.approx(b.scores[label], abs=1e-4)

@@ -57,9 +57,7 @@ class KeywordClassifier:
         seen = f"{subject} {text}".lower()
         labels = frozenset(label for word, label in self.words.items() if word in seen)
         scores = {label: (0.9 if label in labels else 0.05) for label in Label}
-        return Classification(
-            scores=scores, labels=labels or frozenset({Label.OTHER}), crisis=False
-        )
+        return Classification(scores=scores, labels=labels or frozenset({Label.OTHER}))
 
 
 def run(

@@ -16,6 +16,7 @@ from boundaries.core.types import (
     ClauseId,
     InboundMessage,
     Label,
+    RiskLevel,
     SenderContext,
     SenderStatus,
 )
@@ -44,7 +45,7 @@ def msg(channel: Channel, text: str = "hello", subject: str = "") -> InboundMess
 # --- safety ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("channel", [c for c in Channel if c != Channel.REVIEW])
 @pytest.mark.parametrize("sender", [PRESENT, PAST, UNKNOWN])
 def test_safety_crisis_on_any_channel_from_anyone_alerts_and_replies_with_resources(
     channel: Channel, sender: SenderContext
@@ -110,11 +111,63 @@ def test_safety_crisis_with_unagreed_session_content_keeps_quarantine_but_leads_
     assert decision.reply is not None and "has been told" in decision.reply
 
 
-def test_safety_cannot_be_switched_off_by_disabling_every_clause() -> None:
+@pytest.mark.parametrize("channel", list(Channel))
+def test_safety_cannot_be_switched_off_by_disabling_every_clause(channel: Channel) -> None:
     bare = policy_with_replies("GB", disabled=list(ClauseId))
-    decision = decide(msg(Channel.REVIEW), bare, UNKNOWN, classifier=sees(crisis=True))
+    decision = decide(msg(channel), bare, UNKNOWN, classifier=sees(crisis=True))
     assert Action.URGENT_ALERT in decision.actions
+    assert (Action.CRISIS_RESOURCES_REPLY in decision.actions) == (channel != Channel.REVIEW)
+
+
+@pytest.mark.parametrize("sender", [PRESENT, PAST, UNKNOWN])
+def test_safety_an_urgent_review_alerts_the_therapist_and_says_nothing_at_all(
+    sender: SenderContext,
+) -> None:
+    decision = decide(msg(Channel.REVIEW), POLICY, sender, classifier=sees(crisis=True))
+    assert decision.crisis
+    assert decision.actions == (Action.URGENT_ALERT, Action.DELIVER)
+    assert decision.reply is None
+
+
+@pytest.mark.parametrize("sender", [PAST, UNKNOWN])
+def test_safety_an_urgent_public_comment_gets_resources_privately_and_no_promise(
+    sender: SenderContext,
+) -> None:
+    decision = decide(msg(Channel.SOCIAL_COMMENT), POLICY, sender, classifier=sees(crisis=True))
     assert Action.CRISIS_RESOURCES_REPLY in decision.actions
+    assert decision.reply == POLICY.crisis_for(sender.country).footer()
+    assert "Alder Tree" not in decision.reply  # nothing that confirms a relationship
+    assert "in touch" not in decision.reply  # no promise of contact
+
+
+def test_safety_an_urgent_public_comment_from_a_present_client_gets_the_usual_reply() -> None:
+    decision = decide(msg(Channel.SOCIAL_COMMENT), POLICY, PRESENT, classifier=sees(crisis=True))
+    assert decision.reply is not None
+    assert decision.reply.startswith("Thank you for writing to Alder Tree Counselling.")
+    assert decision.reply.endswith(UK_FOOTER)
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_safety_a_concern_goes_on_todays_review_list_and_never_pages(channel: Channel) -> None:
+    decision = decide(msg(channel), POLICY, PRESENT, classifier=sees(concern=True))
+    assert decision.risk is RiskLevel.CONCERN
+    assert not decision.crisis
+    assert Action.REVIEW_TODAY in decision.actions
+    assert Action.DELIVER in decision.actions
+    assert Action.URGENT_ALERT not in decision.actions
+    assert Action.CRISIS_RESOURCES_REPLY not in decision.actions
+    assert decision.clauses[0] == ClauseId.SAFETY
+
+
+def test_safety_a_concern_keeps_the_other_rules_and_their_replies_carry_the_footer() -> None:
+    decision = decide(
+        msg(Channel.SOCIAL_DM),
+        POLICY,
+        PRESENT,
+        classifier=sees(Label.SCHEDULING, concern=True),
+    )
+    assert decision.actions[:2] == (Action.REVIEW_TODAY, Action.REDIRECT_REPLY)
+    assert decision.reply is not None and decision.reply.endswith(UK_FOOTER)
 
 
 @pytest.mark.parametrize("channel", [Channel.REVIEW, Channel.SOCIAL_COMMENT])

@@ -1,9 +1,10 @@
 """Properties of ``decide`` over random messages, channels, senders, policies and verdicts.
 
 Whatever the classifier says and however the practice configured its clauses:
-a crisis is never left without the alert and the resources, no reply goes out
-without the crisis footer, nothing is said in public, and no reply quotes the
-message.
+an urgent message is never left without the alert and (except on a review site,
+which has no private reply) the resources, a concern is never paged and always
+reaches today's review list, no reply goes out without the crisis footer,
+nothing is said in public, and no reply quotes the message.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from boundaries.core.types import (
     ClauseId,
     InboundMessage,
     Label,
+    RiskLevel,
     SenderContext,
     SenderStatus,
 )
@@ -59,6 +61,7 @@ verdicts = st.builds(
     crisis=st.booleans(),
     crisis_score=st.floats(0.0, 1.0),
     by_expression=st.booleans(),
+    concern=st.booleans(),
 )
 policies = st.builds(
     policy_with_replies,
@@ -75,15 +78,40 @@ def test_a_crisis_always_keeps_the_alert_the_resources_and_the_inbox(
     decision = decide(message, policy, sender, classifier=verdict)
     raised = verdict.crisis or Label.CRISIS in verdict.labels
     rarely_personal = message.channel in PUBLIC_CHANNELS | {Channel.CONNECTION_REQUEST}
-    score = verdict.classify("").scores[Label.CRISIS]
-    if raised and (not rarely_personal or verdict.by_expression or score >= 0.5):
+    seen = verdict.classify("")
+    score = seen.scores[Label.CRISIS]
+    expressed = seen.expressed_risk is RiskLevel.URGENT
+    if raised and (not rarely_personal or expressed or score >= 0.5):
         assert decision.crisis
         assert decision.actions[0] == Action.URGENT_ALERT
-        assert Action.CRISIS_RESOURCES_REPLY in decision.actions
         assert Action.DELIVER in decision.actions
         assert Action.NO_RESPONSE not in decision.actions
-        assert decision.reply is not None
-        assert policy.crisis_for(sender.country).emergency in decision.reply
+        if message.channel == Channel.REVIEW:
+            assert decision.reply is None  # a review site has no private reply
+        else:
+            assert Action.CRISIS_RESOURCES_REPLY in decision.actions
+            assert decision.reply is not None
+            assert policy.crisis_for(sender.country).emergency in decision.reply
+    if raised and rarely_personal and not verdict.by_expression and score < 0.5:
+        # A weak model-only score raises nothing for a review, a public comment or a request.
+        assert decision.risk is RiskLevel.NONE
+
+
+@settings(max_examples=600, deadline=None)
+@given(messages, policies, senders, verdicts)
+def test_a_concern_is_reviewed_today_delivered_and_never_paged(
+    message: InboundMessage, policy, sender: SenderContext, verdict: ScriptedClassifier
+) -> None:
+    decision = decide(message, policy, sender, classifier=verdict)
+    if decision.risk is RiskLevel.CONCERN:
+        assert Action.REVIEW_TODAY in decision.actions
+        assert Action.DELIVER in decision.actions
+        assert Action.URGENT_ALERT not in decision.actions
+        assert Action.CRISIS_RESOURCES_REPLY not in decision.actions
+    else:
+        assert Action.REVIEW_TODAY not in decision.actions
+    assert decision.crisis == (decision.risk is RiskLevel.URGENT)
+    assert decision.crisis == (Action.URGENT_ALERT in decision.actions)
 
 
 @settings(max_examples=600, deadline=None)
@@ -112,9 +140,19 @@ def test_nothing_is_said_in_public_unless_a_life_may_be_at_risk(
     message: InboundMessage, policy, sender: SenderContext, verdict: ScriptedClassifier
 ) -> None:
     decision = decide(message, policy, sender, classifier=verdict)
+    if message.channel == Channel.REVIEW:
+        assert decision.reply is None  # not even in a crisis: reviews have no private reply
     if message.channel in PUBLIC_CHANNELS and not decision.crisis:
         assert decision.reply is None
-        assert decision.actions == (Action.NO_RESPONSE,)
+        assert Action.NO_RESPONSE in decision.actions
+        assert set(decision.actions) <= {Action.NO_RESPONSE, Action.REVIEW_TODAY, Action.DELIVER}
+    if (
+        message.channel in PUBLIC_CHANNELS
+        and decision.reply is not None
+        and sender.status != SenderStatus.PRESENT_CLIENT
+    ):
+        # A private message with the crisis resources alone: no promise, no relationship.
+        assert decision.reply == policy.crisis_for(sender.country).footer()
 
 
 @settings(max_examples=600, deadline=None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from boundaries.core.classifier.base import Classification
 from boundaries.core.policy.model import Policy, ReplyTemplates
-from boundaries.core.types import ClauseId, Label
+from boundaries.core.types import ClauseId, Label, RiskLevel
 from tests.core.guard_policy_factory import make_policy
 
 TEMPLATES = ReplyTemplates(
@@ -29,28 +29,39 @@ TEMPLATES = ReplyTemplates(
 
 @dataclass(frozen=True)
 class ScriptedClassifier:
-    """Returns the labels it was built with, whatever the text."""
+    """Returns the labels and risk level it was built with, whatever the text.
+
+    ``crisis=True`` is an urgent message; ``concern=True`` one at ``concern``.
+    """
 
     labels: frozenset[Label] = frozenset({Label.OTHER})
     crisis: bool = False
     crisis_score: float = 0.95
     by_expression: bool = False
+    concern: bool = False
+
+    @property
+    def level(self) -> RiskLevel:
+        if self.crisis:
+            return RiskLevel.URGENT
+        return RiskLevel.CONCERN if self.concern else RiskLevel.NONE
 
     def classify(self, text: str, subject: str = "") -> Classification:
         scores = {label: (0.9 if label in self.labels else 0.05) for label in Label}
-        if self.crisis:
+        level = self.level
+        if level is not RiskLevel.NONE:
             scores[Label.CRISIS] = self.crisis_score
         return Classification(
             scores=scores,
             labels=self.labels | ({Label.CRISIS} if self.crisis else frozenset()),
-            crisis=self.crisis,
-            crisis_evidence=("words about ending one's life",) if self.crisis else (),
-            crisis_by_expression=self.by_expression,
+            risk=level,
+            risk_evidence=("words about ending one's life",) if self.crisis else (),
+            expressed_risk=level if self.by_expression else RiskLevel.NONE,
         )
 
 
-def sees(*labels: Label, crisis: bool = False) -> ScriptedClassifier:
-    return ScriptedClassifier(frozenset(labels or {Label.OTHER}), crisis)
+def sees(*labels: Label, crisis: bool = False, concern: bool = False) -> ScriptedClassifier:
+    return ScriptedClassifier(frozenset(labels or {Label.OTHER}), crisis, concern=concern)
 
 
 def policy_with_replies(country: str = "GB", *, disabled: Iterable[ClauseId] = ()) -> Policy:

@@ -27,7 +27,7 @@ from boundaries.core.types import (
 
 __all__ = ["SCHEMA_VERSION", "InputError", "decision_to_dict", "request_from_dict"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _KNOWN_KEYS = frozenset(
     {
@@ -54,6 +54,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
     """A JSON-safe dict; scores rounded to four places, lists in a stable order."""
     return {
         "schema": SCHEMA_VERSION,
+        "risk": decision.risk.value,
         "crisis": decision.crisis,
         "labels": sorted(label.value for label in decision.labels),
         "scores": {

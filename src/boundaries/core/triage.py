@@ -6,11 +6,14 @@ database and sends nothing: the inbox carries the decision out.
 
 The order of the rules is the order of their importance:
 
-1. **Safety** (above every clause). A message that suggests a risk to life
-   raises ``urgent_alert`` and ``crisis_resources_reply`` whatever the channel
-   and whoever the sender. Later rules may add actions; they can never remove
-   these two, and the reply then leads with crisis resources instead of a
-   redirect.
+1. **Safety** (above every clause). Every message has a risk level
+   (docs/risk-levels.md). An ``urgent`` one raises ``urgent_alert`` and
+   ``crisis_resources_reply`` whatever the channel and whoever the sender
+   (on a review site, which has no private reply, the alert alone). A
+   ``concern`` raises ``review_today``: the top of the inbox and the same-day
+   digest, never a page. Later rules may add actions; they can never remove
+   these, and an urgent reply leads with crisis resources instead of a
+   redirect. Both levels are always delivered to the inbox.
 2. **Public channels** (reviews, public comments): nothing is said in public,
    so nothing can confirm that the author is a client (clause ``reviews``).
 3. **Connection requests** from present or past clients are declined without
@@ -48,6 +51,7 @@ from boundaries.core.types import (
     Decision,
     InboundMessage,
     Label,
+    RiskLevel,
     SenderContext,
     SenderStatus,
 )
@@ -165,7 +169,7 @@ class _Builder:
     policy: Policy
     sender: SenderContext
     labels: frozenset[Label]
-    crisis: bool
+    risk: RiskLevel
     actions: list[Action] = field(default_factory=list)
     clauses: list[ClauseId] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
@@ -194,28 +198,51 @@ class _Builder:
         self.agenda_note = self.agenda_note or note
 
 
-#: Where the model alone (no risk expression) must be this sure to raise a crisis:
+#: Where the model alone (no risk expression) must be this sure to raise a level:
 #: reviews, public comments and connection requests are almost never a cry for help,
-#: and "Five stars, lovely rooms" must not page the therapist. An expression of risk
-#: raises the alert on every channel.
+#: and "Five stars, lovely rooms" must not reach the therapist's review list. An
+#: expression of risk raises its own level on every channel.
 PUBLIC_MODEL_THRESHOLD = 0.5
 _RARELY_PERSONAL = PUBLIC_CHANNELS | {Channel.CONNECTION_REQUEST}
 
 
-def _crisis(classification: Classification, channel: Channel) -> bool:
-    # Belt and braces: a classifier that scores crisis over its threshold but forgot
-    # the verdict still raises the alert.
-    raised = classification.crisis or Label.CRISIS in classification.labels
-    if raised and channel in _RARELY_PERSONAL and not classification.crisis_by_expression:
-        return classification.scores.get(Label.CRISIS, 0.0) >= PUBLIC_MODEL_THRESHOLD
-    return raised
+def _risk(classification: Classification, channel: Channel) -> RiskLevel:
+    # Belt and braces: a classifier that labels crisis but forgot the level still alerts.
+    level = classification.risk
+    if Label.CRISIS in classification.labels:
+        level = RiskLevel.URGENT
+    if (
+        channel in _RARELY_PERSONAL
+        and level.rank > classification.expressed_risk.rank
+        and classification.scores.get(Label.CRISIS, 0.0) < PUBLIC_MODEL_THRESHOLD
+    ):
+        level = classification.expressed_risk
+    return level
 
 
 def _safety(build: _Builder, evidence: tuple[str, ...]) -> None:
     """Above every clause: alert the therapist and reply with crisis resources."""
-    if not build.crisis:
+    channel = build.message.channel
+    if build.risk is RiskLevel.CONCERN:
+        why = "; ".join(evidence) or "the classifier's risk score"
+        build.add(
+            ClauseId.SAFETY,
+            f"The message shows a sign of risk that is not urgent ({why}): it goes to the top "
+            "of the inbox and into today's digest, for the therapist to read today.",
+            Action.REVIEW_TODAY,
+        )
+        return
+    if build.risk is not RiskLevel.URGENT:
         return
     why = "; ".join(evidence) or "the classifier's crisis score"
+    if channel == Channel.REVIEW:
+        build.add(
+            ClauseId.SAFETY,
+            f"The message may suggest a risk to life ({why}): the therapist is alerted now. "
+            "A review site offers no private reply, and nothing is ever said in public.",
+            Action.URGENT_ALERT,
+        )
+        return
     build.add(
         ClauseId.SAFETY,
         f"The message may suggest a risk to life ({why}): the therapist is alerted now and "
@@ -223,17 +250,25 @@ def _safety(build: _Builder, evidence: tuple[str, ...]) -> None:
         Action.URGENT_ALERT,
         Action.CRISIS_RESOURCES_REPLY,
     )
-    if build.message.channel in PUBLIC_CHANNELS:
+    if channel in PUBLIC_CHANNELS and build.sender.status != SenderStatus.PRESENT_CLIENT:
         build.reasons.append(
-            "It arrived on a public channel: the crisis reply goes privately where the "
-            "platform allows it, never as a public answer."
+            "It arrived on a public channel: the crisis resources go privately where the "
+            "platform allows it, never as a public answer, and say nothing that would confirm "
+            "a relationship or promise contact."
+        )
+        build.reply_with("")
+        return
+    if channel in PUBLIC_CHANNELS:
+        build.reasons.append(
+            "It arrived on a public channel from a present client: the crisis reply goes "
+            "privately where the platform allows it, never as a public answer."
         )
     build.reply_with(build.policy.replies.crisis)
 
 
 def _public(build: _Builder) -> None:
     """Clause reviews (and public comments): say nothing in public."""
-    if build.crisis:
+    if build.risk is RiskLevel.URGENT:
         return
     channel = build.message.channel
     clause = ClauseId.REVIEWS if channel == Channel.REVIEW else ClauseId.NO_SOCIAL_BUSINESS
@@ -356,10 +391,11 @@ def decide(
 
         classifier = load_default_classifier()
     classification = classifier.classify(message.text, message.subject)
-    crisis = _crisis(classification, message.channel)
+    risk = _risk(classification, message.channel)
+    crisis = risk is RiskLevel.URGENT
     labels = classification.labels if crisis else classification.labels - {Label.CRISIS}
-    build = _Builder(message, policy, sender, labels, crisis)
-    _safety(build, classification.crisis_evidence)
+    build = _Builder(message, policy, sender, labels, risk)
+    _safety(build, classification.risk_evidence)
     channel = message.channel
     if channel in PUBLIC_CHANNELS:
         _public(build)
@@ -370,13 +406,13 @@ def decide(
     else:
         _agreement(build)
     _policy_question(build)
-    if crisis or not any(action in build.actions for action in _HANDLED):
+    if risk is not RiskLevel.NONE or not any(action in build.actions for action in _HANDLED):
         build.actions.append(Action.DELIVER)
         if not build.reasons:
             build.reasons.append("No rule applies: the message goes to the inbox.")
     return Decision(
         scores=dict(classification.scores),
-        crisis=crisis,
+        risk=risk,
         actions=tuple(build.actions),
         clauses=tuple(build.clauses),
         reasons=tuple(build.reasons),

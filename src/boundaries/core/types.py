@@ -26,6 +26,7 @@ __all__ = [
     "InboundMessage",
     "Label",
     "ReminderDetail",
+    "RiskLevel",
     "SenderContext",
     "SenderStatus",
 ]
@@ -95,11 +96,39 @@ class Label(enum.StrEnum):
     OTHER = "other"
 
 
+class RiskLevel(enum.StrEnum):
+    """How soon a message needs a clinician (docs/risk-levels.md is the rubric).
+
+    ``urgent``: act now (a plan, intent, means at hand, an attempt happening...);
+    ``concern``: read it today (a wish to be gone without plan, strong urges,
+    hopelessness, a relapse); ``none``: everything else. ``rank`` orders them by
+    severity (0, 1, 2), so ``max(levels, key=lambda level: level.rank)`` is the worst.
+    """
+
+    NONE = "none"
+    CONCERN = "concern"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return _RISK_RANK[self]
+
+    @classmethod
+    def worst(cls, *levels: RiskLevel) -> RiskLevel:
+        """The most severe of ``levels`` (``none`` when there are none)."""
+        return max(levels, key=_RISK_RANK.__getitem__, default=cls.NONE)
+
+
+_RISK_RANK = {RiskLevel.NONE: 0, RiskLevel.CONCERN: 1, RiskLevel.URGENT: 2}
+
+
 class Action(enum.StrEnum):
     """What happens to a message. The order in a Decision is the order to carry them out."""
 
     URGENT_ALERT = "urgent_alert"
     CRISIS_RESOURCES_REPLY = "crisis_resources_reply"
+    #: A risk sign that is not urgent: top of the inbox and the same-day digest, no page.
+    REVIEW_TODAY = "review_today"
     REDIRECT_REPLY = "redirect_reply"
     SECURE_CHANNEL_REPLY = "secure_channel_reply"
     AGENDA_ITEM = "agenda_item"
@@ -160,13 +189,21 @@ class SenderContext:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """What triage decided, and why, in a form a therapist can read."""
+    """What triage decided, and why, in a form a therapist can read.
+
+    ``risk`` is the message's level; ``crisis`` is true exactly when it is urgent.
+    """
 
     scores: Mapping[Label, float]
-    crisis: bool
+    risk: RiskLevel
     actions: tuple[Action, ...]
     clauses: tuple[ClauseId, ...]
     reasons: tuple[str, ...]
     reply: str | None = None
     agenda_note: str | None = None
     labels: frozenset[Label] = field(default_factory=frozenset)
+
+    @property
+    def crisis(self) -> bool:
+        """Urgent: the therapist is alerted now and the sender gets crisis resources."""
+        return self.risk is RiskLevel.URGENT

@@ -6,27 +6,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from boundaries.core.types import Label
+from boundaries.core.types import Label, RiskLevel
 
 __all__ = ["Classification", "Classifier"]
 
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    """Scores per label, the labels over their operating thresholds, and the crisis verdict.
+    """Scores per label, the labels over their operating thresholds, and the risk level.
 
     ``labels`` is multi-label on purpose: "can we move Thursday, the panic attacks
-    are back" is both scheduling and session content. ``crisis`` is the
-    recall-tuned verdict of the model and the curated risk expressions together;
-    ``crisis_evidence`` says in plain words what raised it (never quoting the message).
+    are back" is both scheduling and session content. ``risk`` is the level of
+    the curated risk expressions and the model together (docs/risk-levels.md);
+    ``risk_evidence`` says in plain words what raised it (never quoting the
+    message); ``expressed_risk`` is the level the expressions alone showed.
     """
 
     scores: Mapping[Label, float]
     labels: frozenset[Label]
-    crisis: bool
-    crisis_evidence: tuple[str, ...] = field(default=())
-    #: True when a curated risk expression raised the crisis (not the model alone).
-    crisis_by_expression: bool = False
+    risk: RiskLevel = RiskLevel.NONE
+    risk_evidence: tuple[str, ...] = field(default=())
+    expressed_risk: RiskLevel = RiskLevel.NONE
+
+    @property
+    def crisis(self) -> bool:
+        """Urgent: a life may be in danger now."""
+        return self.risk is RiskLevel.URGENT
 
     @property
     def top(self) -> Label:

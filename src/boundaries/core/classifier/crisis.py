@@ -32,6 +32,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from boundaries.core.types import RiskLevel
+
 __all__ = ["RiskAssessment", "assess", "reassures"]
 
 
@@ -40,14 +42,17 @@ class RiskAssessment:
     """What the expressions found in one message.
 
     ``reasons`` are plain words for each kind of risk found (empty when none);
-    ``suppressed`` is true when an expression matched but was negated, placed in
-    the past or was the subject of a film or article: the message talks about
-    risk without reporting it, so the model alone should not be trusted at its
-    usual threshold (see also ``reassures``).
+    ``level`` is the most severe level they show (docs/risk-levels.md): a wish
+    to die is a ``concern``, the same wish with intent or a time ("tonight") is
+    ``urgent``. ``suppressed`` is true when an expression matched but was
+    negated, placed in the past or was the subject of a film or article: the
+    message talks about risk without reporting it, so the model alone should not
+    be trusted at its usual threshold (see also ``reassures``).
     """
 
     reasons: tuple[str, ...]
     suppressed: bool
+    level: RiskLevel = RiskLevel.NONE
 
     @property
     def risk(self) -> bool:
@@ -125,7 +130,12 @@ def _clean(text: str) -> str:
 # ------------------------------------------------------------------ vocabulary
 _SELF = r"(?:myself|me self)"
 _SUICID = r"s[uoa]{1,3}i?[cs]{1,2}[iy]?d"
-_SUICIDAL = _SUICID + r"(?:i?al|el|le|l)\b"
+_SUICIDAL = (
+    _SUICID
+    + r"(?:i?al|el|le|l)\b(?! (?:tactic|tactics|move|moves|strategy|mission|missions|pace|policy"
+    r"|decision|run|charge|attack|dive|pass|squad|bid|gamble|idea for the|business|manoeuvre"
+    r"|maneuver|driving|overtaking|speed))"
+)
 _SUICIDE = (
     _SUICID
     + r"e\b(?! (?:prevention|awareness|rates?|training|charity|hotline|helpline|line|statistics"
@@ -150,6 +160,8 @@ _ABUSER = (
     r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|father|stepdad|mum|mother"
     r"|brother|son|someone|somebody)"
 )
+
+_FAREWELL = "writes as if saying a final goodbye"
 
 # (reason, expression, negatable). A negatable expression is dropped when a negator
 # governs it ("never hurt myself"); the others carry their own negation.
@@ -305,7 +317,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         False,
     ),
     (
-        "describes a plan or method",
+        "has looked up a method",
         (
             r"\b(?:googl\w*|search\w*|look\w* up|research\w*|reading about|read about) (?:for )?"
             r"(?:ways|how|the best way|methods?) (?:to )?(?:die|kill|end|overdose|hang|commit)\b"
@@ -340,13 +352,24 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     ),
     (
         "mentions an overdose",
-        r"\b(?:took|taken|take|taking|swallowed|swallow|downed|necked|had) "
+        r"\b(?:took|taken|taking|swallowed|downed|necked|had) "
         + _AMOUNT
         + r"\b[a-z ]{0,25}?"
         + _DRUG
         + r"\b|\b(?:swallowed|downed|necked) (?:some |her |his |my |"
         r"the )?(?:pills|tablets|meds)\b|\b(?:taken|took) (?:some |her |his |their )?(?:pills"
         r"|tablets) and\b",
+        True,
+    ),
+    (
+        "says they will take an overdose",
+        (
+            r"\b(?:going to|about to|will|ill|want to|planning to|plan to|ready to) (?:take|swallow"
+            r"|down|neck) (?:them all|all of them|the lot|everything|all (?:my|the|of my|of the|of"
+            r" them) ?(?:pills|tablets|meds|medication)?|every (?:pill|tablet)|the whole (?:box"
+            r"|packet|bottle|lot))\b|\b(?:take|swallow|down|neck) (?:them|the pills|the tablets"
+            r"|my pills|my tablets|my meds) all\b"
+        ),
         True,
     ),
     (
@@ -365,9 +388,16 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         True,
     ),
     # Self-harm.
-    ("mentions self-harm", r"\bself ?harm\w*|\bself ?injur\w*", True),
     (
         "mentions self-harm",
+        (
+            r"\bself ?harm\w*(?! (?:free|clean|awareness|charity|training|course|support group"
+            r"|recovery|prevention))|\bself ?injur\w*"
+        ),
+        True,
+    ),
+    (
+        "describes hurting themselves",
         r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|scratch\w*|hit|hitting|punch\w*|harm"
         r"\w*|hurt\w*|starv\w*|bite|biting|bit|strangl\w*|suffocat\w*|poison\w*|drown\w*|hang"
         r"|hanging|hanged|shoot|shooting|stab|stabbing|stabbed) "
@@ -380,11 +410,11 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "mentions self-harm",
         (
             r"\b(?:cut|cutting|slit|slitting|slash\w*) (?:my|both|her|his) (?:wrists?|arms?|legs?"
-            r"|thighs?|skin|stomach)\b|\bcutting again\b|\burges? to (?:cut|self)\b"
-            r"|\b(?:until|till) (?:i|it) bled\b|\bto feel (?:pain|the pain)\b"
+            r"|thighs?|skin|stomach)\b|\bcutting again\b|\b(?:until|till) (?:i|it) bled\b"
         ),
         True,
     ),
+    ("mentions self-harm", r"\burges? to (?:cut|self)\b|\bto feel (?:pain|the pain)\b", True),
     # Attempts.
     (
         "mentions a suicide attempt",
@@ -453,7 +483,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     ),
     # Goodbyes and preparations.
     (
-        "writes as if saying a final goodbye",
+        _FAREWELL,
         r"\b(?:this is|consider this|saying) (?:my )?(?:goodbye|my last message|the last time)\b"
         r"|\bmy last (?:message|text|email)\b|\bsaid (?:my )?goodbyes\b"
         r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
@@ -491,24 +521,35 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"(?:that )?(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? "
         r"(?:kill|hurt|finish|stab|shoot) me\b|\b(?:scared|afraid|frightened|terrified) "
         r"(?:that )?" + _ABUSER + r"(?:ll| will|s going to| is going to| might| may) "
-        r"(?:kill|hurt|stab|shoot) me\b|\bfinish me off\b|\b(?:kill|hurt) me if i (?:leave|go|tell"
-        r")\b|\b(?:outside|here|coming|at the door|in the house) with a (?:knife|gun|weapon)\b"
-        r"|\b" + _ABUSER + r" (?:hit|hits|hitting|beat|beats|beating|strangled|choked|choking"
-        r"|punched|kicked) me\b|\b"
-        + _ABUSER
-        + r" (?:is|keeps|are|s) (?:hitting|beating|strangling|attacking"
+        r"(?:kill|hurt|stab|shoot) me\b|\bfinish me off\b"
+        r"|\b(?:outside|here|coming|at the door|in the house) with a (?:knife|gun|weapon)\b"
+        r"|\b" + _ABUSER + r" (?:is|are|s) (?:hitting|beating|strangling|attacking"
         r"|choking) (?:me|my \w+)\b|\bhiding from (?:him|her|them|my \w+)\b",
+        False,
+    ),
+    (
+        "reports violence or threats from another person",
+        r"\b" + _ABUSER + r" (?:hit|hits|hitting|beat|beats|beating|strangled|choked|choking"
+        r"|punched|kicked) me\b|\b" + _ABUSER + r" keeps (?:hitting|beating|strangling"
+        r"|attacking|choking) (?:me|my \w+)\b|\b(?:kill|hurt) me if i (?:leave|go|tell)\b",
         False,
     ),
     # Someone else's current risk (a parent, partner or friend writing).
     (
         "someone else may be at risk right now",
         (
-            r"\b(?:wants?|going|planning|threaten\w*|trying|about|tried|try) to (?:kill|hurt|harm|end"
+            r"\b(?:going|planning|threaten\w*|trying|about|tried|try) to (?:kill|hurt|harm|end"
             r"|hang|drown|overdose) (?:herself|himself|themselves|themself|her life|his life"
             r"|their life)\b|\b(?:killing|cutting|hurting|harming|hanging|starving) (?:herself|"
             r"himself|themselves)\b|\b(?:she|he|they)(?:s| is| are) going to jump\b"
-            r"|\bwants to die\b"
+        ),
+        True,
+    ),
+    (
+        "someone else talks of wanting to die",
+        (
+            r"\bwants to die\b|\bwants? to (?:kill|hurt|harm|end) (?:herself|himself|themselves"
+            r"|themself|her life|his life|their life)\b"
         ),
         True,
     ),
@@ -576,6 +617,7 @@ _GATES: tuple[_Gate, ...] = (
             _NUMBER_WORD,
         ),
     ),
+    (_words("take swallow down neck"), _words("all lot everything every whole")),
     (
         _words(
             "bleach antifreeze anti weedkiller weed rat poison drain pesticide paraquat lighter",
@@ -589,6 +631,7 @@ _GATES: tuple[_Gate, ...] = (
             "wrist wrists arm arms leg legs thigh thighs skin stomach cutting urge urges bled pain"
         ),
     ),
+    (_words("urge urges pain"),),
     (_words("tried try trying attempted attempt"),),
     (_words("bridge roof rooftop roofs cliff cliffs railway railways tracks ledge top"),),
     (
@@ -616,7 +659,14 @@ _GATES: tuple[_Gate, ...] = (
             "strangling attacking hiding",
         ),
     ),
-    (_words("herself himself themselves themself jump die life"),),
+    (
+        _words(
+            "hit hits hitting beat beats beating strangled choked choking punched kicked keeps",
+            "kill hurt",
+        ),
+    ),
+    (_words("herself himself themselves themself jump life"),),
+    (_words("die herself himself themselves themself life"),),
 )
 if len(_GATES) != len(_RISK_COMPILED):  # pragma: no cover - a mistake when editing the lists
     raise AssertionError("crisis expressions and their gates are out of step")
@@ -725,7 +775,8 @@ _REASSURANCE = re.compile(
     r"|\bnot (?:in (?:any )?danger|at risk)\b|\bdont want to die\b"
     r"|\bnot going to do anything\b|\b(?:isnt|not) something (?:id|i would) (?:ever )?consider"
     r"\b|\b(?:no|free of|without) (?:self ?harm|cutting)\b|\bnever (?:tried|attempted)\b"
-    r"|\bsafety plan\b"
+    r"|\bsafety plan\b|\bself ?harm free\b|\b(?:days|weeks|months|years) (?:clean|sober"
+    r"|self ?harm free)\b|\b(?:clean|sober) (?:for|since)\b"
 )
 _FIGURATIVE = re.compile(
     r"\bkilling me\b|\bkill for\b|\bcould (?:kill|murder)\b|\bdying (?:to|for)\b"
@@ -735,6 +786,9 @@ _FIGURATIVE = re.compile(
     r"(?:laughing|of (?:embarrassment|shame|laughter|boredom|cringe|happiness|envy|jealousy))\b"
     r"|\bdeath of me\b|\b(?:kill|murder|killed) me (?:lol|haha|when|if im late)\b|\bmurder a\b"
     r"|\bkiller\b|\bgoing to kill me\b.*\b(?:lol|haha|forgot|late)\b|\bdead (?:phone|battery)\b"
+    r"|\b(?:career|political|social|professional|commercial|electoral|brand|financial"
+    r"|reputational) suicide\b|\bsuicidal (?:tactic|move|strategy|mission|pace|policy|decision"
+    r"|business|gamble|bid|run|overtaking|driving)\b"
 )
 
 
@@ -795,11 +849,123 @@ def _historical(clean: str, start: int, end: int) -> bool:
     return _HISTORY.search(clause) is not None and _RECENT.search(clause) is None
 
 
+# ---------------------------------------------------------------------- levels
+#: Reasons that show a wish, thoughts, urges or hopelessness: ``concern`` on their own
+#: (docs/risk-levels.md). Every other reason is ``urgent``: intent, a plan, means at
+#: hand, preparations, an act now, a dangerous place, cannot keep safe, voices,
+#: danger from another person.
+_CONCERN_REASONS = frozenset(
+    {
+        "talks of suicide or suicidal thoughts",
+        "talks of killing themselves",
+        "talks of ending their life",
+        "says they want to die",
+        "says they do not want to live",
+        "says they are not afraid of dying",
+        "hopeless about going on living",
+        "tired of living",
+        "feels others would be better off without them",
+        "has looked up a method",
+        "mentions self-harm",
+        "reports violence or threats from another person",
+        "someone else talks of wanting to die",
+    }
+)
+#: Concern reasons that intent or a time in the same clause makes urgent: "I want to
+#: kill myself" is a wish, "I'm going to kill myself" and "... tonight" are not.
+_LIFTED_BY_INTENT = frozenset(
+    {
+        "talks of suicide or suicidal thoughts",
+        "talks of killing themselves",
+        "talks of ending their life",
+        "says they want to die",
+        "says they do not want to live",
+        "mentions self-harm",
+    }
+)
+#: Of those, the ones about ending one's life, which means or a near time anywhere in
+#: the message make urgent.
+_LIFTED_BY_MEANS = _LIFTED_BY_INTENT - {"mentions self-harm"}
+#: A message that already shows suicidal thoughts is urgent when it also names means
+#: at hand or a time that is now or close, anywhere in it: thoughts with means or a
+#: time are a plan in the making (docs/risk-levels.md).
+_MEANS_OR_SOON = re.compile(
+    r"\b(?:gun|guns|pistol|rifle|shotgun|firearm|bullets?|noose|rope|razor|blades?|knife"
+    r"|helium|charcoal|exhaust|ligature|pills (?:ready|saved|lined up|counted)|tonight"
+    r"|in (?:a few|few|two|2|three|3|an|a couple of) (?:more )?hours|this weekend|tomorrow"
+    r"|(?:my|the) last (?:day|night|hours|post|message|words)|final (?:goodbye|day|night|hours)"
+    r"|goodbye|happening|about to|ready to|decided|made up my mind|wont fail)\b"
+)
+_INTENT = re.compile(
+    r"\b(?:going to|about to|ready to|decided|made up my mind|planning to|plan to|intend to"
+    r"|intending to|i will|ill|im doing it|tonight|right now|this weekend|tomorrow"
+    r"|before (?:the|my) (?:weekend|next session|session))\b"
+)
+#: Acts (self-harm, an attempt, an overdose) are urgent when the writer did them and
+#: nothing puts them days or weeks back; over and recent, or someone else's told as
+#: news, they are a ``concern`` (unless the clause says it is happening now).
+_DATED_ACTS = frozenset(
+    {"describes hurting themselves", "mentions a suicide attempt", "mentions an overdose"}
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|ive|im|id|ill|me|my|myself|just)\b")
+_DAYS_AGO = re.compile(
+    r"\b(?:last (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?:a|one|two|three|four|five|six|few|couple of|several|\d+) (?:days|weeks|months) ago"
+    r"|(?:a|one) (?:week|month) ago|in (?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december)|over the (?:summer|holidays)|earlier this (?:month"
+    r"|year))\b"
+)
+
+
+#: ... or tells of a pattern that has come back ("I've been cutting again"): a relapse,
+#: unless the clause also says it happened just now.
+_RELAPSE = re.compile(
+    r"\b(?:been|started|starting|back to) \w+ing(?: myself)? again\b|\bhave been \w+ing\b"
+    r"|\bive been \w+ing\b"
+)
+_JUST_NOW = re.compile(
+    r"\b(?:just|right now|tonight|last night|today|this morning|this evening|yesterday"
+    r"|an hour ago|(?:a few|two|2|three|3) hours ago|minutes ago)\b"
+)
+
+
+def _clause(clean: str, start: int, end: int) -> str:
+    left = clean.rfind("|", 0, start) + 1
+    right = clean.find("|", end)
+    return clean[left : right if right != -1 else len(clean)]
+
+
+def _level(reason: str, clean: str, start: int, end: int) -> RiskLevel:
+    """The level one match of ``reason`` shows, read with the clause around it."""
+    if reason in _DATED_ACTS:
+        clause = _clause(clean, start, end)
+        if _JUST_NOW.search(clause) is not None:
+            return RiskLevel.URGENT
+        over = _DAYS_AGO.search(clause) is not None or _RELAPSE.search(clause) is not None
+        mine = _FIRST_PERSON.search(clause) is not None
+        return RiskLevel.CONCERN if over or not mine else RiskLevel.URGENT
+    if reason not in _CONCERN_REASONS:
+        return RiskLevel.URGENT
+    if reason in _LIFTED_BY_INTENT and _INTENT.search(_clause(clean, start, end)) is not None:
+        return RiskLevel.URGENT
+    return RiskLevel.CONCERN
+
+
 _GOODBYE_CUES = re.compile(
     r"\b(?:thank you|thanks) for (?:everything|all you(?:ve)? (?:done|tried)|all your help"
     r"|trying|everything you)\b|\bgoodbye\b|\bbye\b|\bsorry for everything\b|\bi mean it\b"
     r"|\blook after yourself\b|\bwont need (?:any more |anymore )?(?:sessions|appointments|them)"
     r"\b|\bim (?:done|ready)(?: \||$)|\bforgive me\b"
+)
+
+
+#: What makes thanks and a goodbye an ordinary ending (therapy finished, a move, a new
+#: job, "take care"), not a farewell before death (docs/risk-levels.md, hard cases).
+_ORDINARY_ENDING = re.compile(
+    r"\b(?:new job|moving|move to|moved|therapy (?:has )?(?:ended|finished)|now that (?:we|therapy)"
+    r"|(?:our|my) (?:last|final) session|for now|see you|take care|all the best|best wishes"
+    r"|good luck|keep in touch|(?:much|so much|a lot) better|back (?:at|to) work|sorted"
+    r"|retir\w*|graduat\w*|recommend)\b"
 )
 
 
@@ -820,11 +986,12 @@ def assess(text: str, *, prefilter: bool = True) -> RiskAssessment:
     if _NUMBER.search(clean) is not None:
         words.add(_NUMBER_WORD)
     reasons: list[str] = []
+    level = RiskLevel.NONE
     suppressed = False
     chosen = _candidates(words) if prefilter else range(len(_RISK_COMPILED))
     for index in chosen:
         reason, expression, negatable = _RISK_COMPILED[index]
-        if reason in reasons:
+        if reason in reasons and (level is RiskLevel.URGENT or reason not in _LIFTED_BY_INTENT):
             continue
         for match in expression.finditer(clean):
             if negatable and _negated(clean, match.start()):
@@ -833,15 +1000,26 @@ def assess(text: str, *, prefilter: bool = True) -> RiskAssessment:
             if _historical(clean, match.start(), match.end()) or _mentioned(clean, match.start()):
                 suppressed = True
                 continue
-            reasons.append(reason)
-            break
+            if reason not in reasons:
+                reasons.append(reason)
+            level = RiskLevel.worst(level, _level(reason, clean, match.start(), match.end()))
+            if level is RiskLevel.URGENT or reason not in _LIFTED_BY_INTENT:
+                break
     if (
         not reasons
         and not (prefilter and _GOODBYE_GATE.isdisjoint(words))
         and len(_GOODBYE_CUES.findall(clean)) >= 2
+        and _ORDINARY_ENDING.search(clean) is None
     ):
-        reasons.append("writes as if saying a final goodbye")
-    return RiskAssessment(reasons=tuple(reasons), suppressed=suppressed)
+        reasons.append(_FAREWELL)
+        level = RiskLevel.URGENT
+    if (
+        level is RiskLevel.CONCERN
+        and not _LIFTED_BY_MEANS.isdisjoint(reasons)
+        and _MEANS_OR_SOON.search(clean) is not None
+    ):
+        level = RiskLevel.URGENT
+    return RiskAssessment(reasons=tuple(reasons), suppressed=suppressed, level=level)
 
 
 def reassures(text: str) -> bool:

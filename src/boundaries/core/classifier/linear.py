@@ -41,6 +41,8 @@ FORMAT = 2
 #: Distinct words whose known features are kept; the cache starts over when full.
 _WORD_CACHE_SIZE = 50_000
 _Row = tuple[float, ...]
+#: An urgent threshold no probability reaches: the model alone never raises ``urgent``.
+NEVER = 1.01
 
 
 class ArtefactError(ValueError):
@@ -58,6 +60,9 @@ class LinearModel:
     crisis_threshold: float
     crisis_reassured_threshold: float
     personal_mass: float
+    #: The model alone raises ``urgent`` only at this risk probability or more (above
+    #: 1.0: never); below it, it can raise ``concern`` (docs/risk-levels.md).
+    urgent_threshold: float
     metadata: Mapping[str, Any]
     _word_rows: dict[str, dict[str, _Row]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -119,6 +124,7 @@ def _parse(document: Mapping[str, Any]) -> LinearModel:
         crisis_threshold=float(crisis["threshold"]),
         crisis_reassured_threshold=float(crisis["reassured_threshold"]),
         personal_mass=float(crisis["personal_mass"]),
+        urgent_threshold=float(crisis.get("urgent_threshold", NEVER)),
         metadata=document.get("metadata", {}),
     )
 

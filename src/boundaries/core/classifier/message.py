@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from boundaries.core.classifier import crisis
 from boundaries.core.classifier.base import Classification
 from boundaries.core.classifier.linear import LinearModel
-from boundaries.core.types import Label
+from boundaries.core.types import Label, RiskLevel
 
 __all__ = ["MessageClassifier"]
 
@@ -54,14 +54,14 @@ class MessageClassifier:
     model: LinearModel
 
     def classify(self, text: str, subject: str = "") -> Classification:
-        """Scores, labels over their thresholds, and the crisis verdict with its evidence."""
+        """Scores, labels over their thresholds, and the risk level with its evidence."""
         full = f"{subject}\n{text}" if subject else text
         scores = self.model.probabilities(full)
         probability = scores[Label.CRISIS]
         risk = crisis.assess(full)
         evidence: list[str] = list(risk.reasons)
-        is_crisis = risk.risk
-        if is_crisis:
+        level = risk.level
+        if level is RiskLevel.URGENT:
             scores[Label.CRISIS] = max(probability, EXPRESSION_SCORE)
         elif (
             probability >= self.model.crisis_threshold
@@ -73,33 +73,42 @@ class MessageClassifier:
             )
             if len(full.split()) < SHORT_WORDS:
                 limit = max(limit, SHORT_THRESHOLD)
-            if probability >= limit:
-                is_crisis = True
+            if probability >= self.model.urgent_threshold and not reassured:
+                level = RiskLevel.URGENT
                 evidence.append(
-                    "the message model reads it as a likely crisis "
-                    f"(score {probability:.3f}, threshold {limit:g})"
+                    "the message model is highly confident of a risk to life "
+                    f"(score {probability:.3f}, threshold {self.model.urgent_threshold:g})"
                 )
-            else:
+            elif probability >= limit:
+                if level is RiskLevel.NONE:
+                    evidence.append(
+                        "the message model reads a risk sign "
+                        f"(score {probability:.3f}, threshold {limit:g})"
+                    )
+                level = RiskLevel.worst(level, RiskLevel.CONCERN)
+            elif level is RiskLevel.NONE:
                 scores[Label.CRISIS] = probability * REASSURED_DAMPING
+        elif level is RiskLevel.NONE and probability >= self.model.crisis_threshold:
+            scores[Label.CRISIS] = probability * REASSURED_DAMPING
         labels: set[Label] = {
             label
             for label, score in scores.items()
             if label is not Label.CRISIS and score >= self.model.thresholds[label]
         }
-        if is_crisis:
+        if level is RiskLevel.URGENT:
             labels.add(Label.CRISIS)
         top = max(scores, key=lambda label: scores[label])
         if top in _MIXING and len(full) <= MAX_PARTS_CHARS:
             # What practice messages mix: logistics or a policy question with a disclosure.
             labels.update(self._part_labels(full))
         if not labels:
-            labels.add(top)
+            labels.add(top if top is not Label.CRISIS else Label.SESSION_CONTENT)
         return Classification(
             scores=scores,
             labels=frozenset(labels),
-            crisis=is_crisis,
-            crisis_evidence=tuple(evidence),
-            crisis_by_expression=risk.risk,
+            risk=level,
+            risk_evidence=tuple(evidence),
+            expressed_risk=risk.level,
         )
 
     def _part_labels(self, text: str) -> set[Label]:
