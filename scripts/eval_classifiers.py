@@ -1,20 +1,32 @@
-"""Evaluate the shipped message classifier on the shared dev split and our own test set.
+"""Evaluate the shipped message classifier: risk levels first, then topics.
 
     .venv/bin/python scripts/eval_classifiers.py [--shared PATH] [--testset PATH] [--errors]
 
-Prints per-class precision, recall and F1, 6-class macro-F1 and accuracy (top
-label against the primary label), crisis recall and precision at the operating
-threshold, and a confusion matrix, for each set. Exits 1 if crisis recall is
-below 0.98 or crisis precision below 0.6 on either.
+Two sets, each with a risk level per message (docs/risk-levels.md):
+
+- the shared ``dev`` split, relabelled: every Reddit C-SSRS post carries the level
+  we gave it by reading it (``data/labels/cssrs-risk.jsonl``); every other dev row
+  (assistant commands, counselling questions, comments) is ``none``;
+- our own test set ``tests/data/triage_testset.jsonl`` (a ``level`` per row).
+
+For each it prints urgent precision and recall, the recall of urgent-or-concern,
+the share of ``none`` messages raised to ``urgent`` and to ``concern``, and a
+level confusion matrix; then per-topic precision, recall and F1. Exits 1 when a
+target is missed on either set:
+
+    urgent recall >= 0.95 at urgent precision >= 0.90; urgent-or-concern recall
+    >= 0.99; on none messages, urgent <= 1 % and concern <= 10 %.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -23,14 +35,57 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from boundaries.core.classifier import load_default_classifier  # noqa: E402
-from boundaries.core.types import Label  # noqa: E402
+from boundaries.core.classifier import MessageClassifier, load_default_classifier  # noqa: E402 - after sys.path
+from boundaries.core.classifier.base import Classifier  # noqa: E402 - after sys.path
+from boundaries.core.classifier.linear import load_model  # noqa: E402 - after sys.path
+from boundaries.core.types import Label, RiskLevel  # noqa: E402 - after sys.path
 
 LABELS = tuple(Label)
+LEVELS = (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
 DEFAULT_SHARED = ROOT.parent / "shared" / "data" / "messages.jsonl"
 DEFAULT_TESTSET = ROOT / "tests" / "data" / "triage_testset.jsonl"
-MIN_CRISIS_RECALL = 0.98
-MIN_CRISIS_PRECISION = 0.6
+RISK_LABELS = ROOT / "data" / "labels" / "cssrs-risk.jsonl"
+
+MIN_URGENT_RECALL = 0.95
+MIN_URGENT_PRECISION = 0.90
+MIN_RISK_RECALL = 0.99
+MAX_NONE_TO_URGENT = 0.01
+MAX_NONE_TO_CONCERN = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    text: str
+    topic: Label
+    level: RiskLevel
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    urgent_recall: float
+    urgent_precision: float
+    risk_recall: float
+    none_to_urgent: float
+    none_to_concern: float
+
+    def misses(self) -> list[str]:
+        checks = [
+            (self.urgent_recall >= MIN_URGENT_RECALL, f"urgent recall >= {MIN_URGENT_RECALL}"),
+            (
+                self.urgent_precision >= MIN_URGENT_PRECISION,
+                f"urgent precision >= {MIN_URGENT_PRECISION}",
+            ),
+            (self.risk_recall >= MIN_RISK_RECALL, f"urgent-or-concern recall >= {MIN_RISK_RECALL}"),
+            (
+                self.none_to_urgent <= MAX_NONE_TO_URGENT,
+                f"none raised to urgent <= {MAX_NONE_TO_URGENT:.0%}",
+            ),
+            (
+                self.none_to_concern <= MAX_NONE_TO_CONCERN,
+                f"none raised to concern <= {MAX_NONE_TO_CONCERN:.0%}",
+            ),
+        ]
+        return [target for met, target in checks if not met]
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
@@ -38,109 +93,149 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def relabelled_dev(shared: Path) -> list[Row]:
+    """The shared dev split with a level per message; C-SSRS posts by our reading."""
+    levels = {
+        str(row["sha256"]): RiskLevel(str(row["level"]))
+        for row in read_jsonl(RISK_LABELS)
+        if row["split"] == "dev"
+    }
+    rows: list[Row] = []
+    for row in read_jsonl(shared):
+        if row["split"] != "dev":
+            continue
+        text = str(row["text"])
+        if not str(row["source"]).startswith("cssrs-reddit"):
+            rows.append(Row(text, Label(str(row["label"])), RiskLevel.NONE))
+            continue
+        level = levels.get(hashlib.sha256(text.encode()).hexdigest())
+        if level is None:
+            raise SystemExit(f"{RISK_LABELS}: a dev C-SSRS post has no label; relabel first")
+        topic = Label.SESSION_CONTENT if level is RiskLevel.NONE else Label.CRISIS
+        rows.append(Row(text, topic, level))
+    return rows
+
+
+def testset(path: Path) -> list[Row]:
+    return [
+        Row(str(row["text"]), Label(str(row["label"])), RiskLevel(str(row["level"])))
+        for row in read_jsonl(path)
+    ]
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 def evaluate(
-    name: str, rows: Sequence[dict[str, object]], console: Console, show_errors: bool
-) -> tuple[float, float]:
-    classifier = load_default_classifier()
-    confusion: Counter[tuple[Label, Label]] = Counter()
-    crisis_tp = crisis_fp = crisis_fn = 0
-    label_hits: Counter[Label] = Counter()  # multi-label: gold labels found in .labels
-    label_gold: Counter[Label] = Counter()
+    name: str, rows: Sequence[Row], classifier: Classifier, console: Console, show_errors: bool
+) -> Figures:
+    levels: Counter[tuple[RiskLevel, RiskLevel]] = Counter()
+    topics: Counter[tuple[Label, Label]] = Counter()
     errors: list[str] = []
     for row in rows:
-        text = str(row["text"])
-        gold = Label(str(row["label"]))
-        result = classifier.classify(text)
-        confusion[gold, result.top] += 1
-        gold_crisis = gold is Label.CRISIS
-        if result.crisis and gold_crisis:
-            crisis_tp += 1
-        elif result.crisis:
-            crisis_fp += 1
-            errors.append(f"[yellow]false crisis[/] ({gold}) {text[:140]!r}")
-        elif gold_crisis:
-            crisis_fn += 1
-            errors.append(f"[red]missed crisis[/] {text[:140]!r}")
-        raw_labels = row.get("labels")
-        for label_name in raw_labels if isinstance(raw_labels, list) else [gold]:
-            label = Label(str(label_name))
-            label_gold[label] += 1
-            label_hits[label] += label in result.labels
+        result = classifier.classify(row.text)
+        levels[row.level, result.risk] += 1
+        topics[row.topic, result.top] += 1
+        if result.risk is not row.level:
+            colour = "red" if result.risk.rank < row.level.rank else "yellow"
+            errors.append(
+                f"[{colour}]{row.level} read as {result.risk}[/] "
+                f"{'; '.join(result.risk_evidence) or '-'} | {row.text[:160]!r}"
+            )
 
-    table = Table(title=f"{name}: {len(rows)} messages")
+    def count(gold: RiskLevel | None, got: RiskLevel | None) -> int:
+        return sum(
+            n
+            for (g, p), n in levels.items()
+            if (gold is None or g is gold) and (got is None or p is got)
+        )
+
+    urgent = RiskLevel.URGENT
+    figures = Figures(
+        urgent_recall=_share(count(urgent, urgent), count(urgent, None)),
+        urgent_precision=_share(count(urgent, urgent), count(None, urgent)),
+        risk_recall=_share(
+            count(urgent, urgent)
+            + count(urgent, RiskLevel.CONCERN)
+            + count(RiskLevel.CONCERN, urgent)
+            + count(RiskLevel.CONCERN, RiskLevel.CONCERN),
+            count(urgent, None) + count(RiskLevel.CONCERN, None),
+        ),
+        none_to_urgent=_share(count(RiskLevel.NONE, urgent), count(RiskLevel.NONE, None)),
+        none_to_concern=_share(
+            count(RiskLevel.NONE, RiskLevel.CONCERN), count(RiskLevel.NONE, None)
+        ),
+    )
+    console.rule(f"{name}: {len(rows)} messages")
+    matrix = Table(title="risk levels (rows: our label, columns: the classifier's)")
+    matrix.add_column("label")
+    for level in LEVELS:
+        matrix.add_column(str(level), justify="right")
+    matrix.add_column("total", justify="right")
+    for gold in LEVELS:
+        matrix.add_row(
+            str(gold), *(str(levels[gold, got]) for got in LEVELS), str(count(gold, None))
+        )
+    console.print(matrix)
+    console.print(
+        f"urgent recall {figures.urgent_recall:.3f} ({count(urgent, urgent)}/"
+        f"{count(urgent, None)}), urgent precision {figures.urgent_precision:.3f} "
+        f"({count(urgent, urgent)}/{count(None, urgent)}); urgent-or-concern recall "
+        f"{figures.risk_recall:.3f}; none raised to urgent {figures.none_to_urgent:.2%}, "
+        f"to concern {figures.none_to_concern:.2%}"
+    )
+    _topic_table(topics, console)
+    if show_errors:
+        for line in sorted(errors):
+            console.print(line, markup=True, highlight=False)
+    return figures
+
+
+def _topic_table(topics: Counter[tuple[Label, Label]], console: Console) -> None:
+    table = Table(title="topics (top label against ours)")
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="right" if column != "label" else "left")
-    f1s = []
     for label in LABELS:
-        tp = confusion[label, label]
-        predicted = sum(confusion[g, label] for g in LABELS)
-        support = sum(confusion[label, p] for p in LABELS)
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / support if support else 0.0
+        tp = topics[label, label]
+        predicted = sum(topics[g, label] for g in LABELS)
+        support = sum(topics[label, p] for p in LABELS)
+        precision = _share(tp, predicted)
+        recall = _share(tp, support)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        f1s.append(f1)
         table.add_row(str(label), f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", str(support))
     console.print(table)
-    accuracy = sum(confusion[label, label] for label in LABELS) / len(rows)
-    present = [
-        f1
-        for f1, label in zip(f1s, LABELS, strict=True)
-        if any(confusion[label, p] for p in LABELS)
-    ]
-    console.print(
-        f"6-class macro-F1 {sum(f1s) / len(f1s):.3f} (over the {len(present)} labels present: "
-        f"{sum(present) / len(present):.3f})   accuracy {accuracy:.3f}"
-    )
-    crisis_recall = crisis_tp / max(1, crisis_tp + crisis_fn)
-    crisis_precision = crisis_tp / max(1, crisis_tp + crisis_fp)
-    console.print(
-        f"crisis at the operating threshold: recall {crisis_recall:.3f} "
-        f"({crisis_tp}/{crisis_tp + crisis_fn}), precision {crisis_precision:.3f} "
-        f"({crisis_tp}/{crisis_tp + crisis_fp})"
-    )
-    console.print(
-        "gold labels found among .labels (multi-label): "
-        + ", ".join(
-            f"{label} {label_hits[label]}/{label_gold[label]}"
-            for label in LABELS
-            if label_gold[label]
-        )
-    )
-    matrix = Table(title="confusion (rows gold, columns top label)")
-    matrix.add_column("gold")
-    for label in LABELS:
-        matrix.add_column(str(label)[:8], justify="right")
-    for gold_label in LABELS:
-        matrix.add_row(str(gold_label), *(str(confusion[gold_label, p]) for p in LABELS))
-    console.print(matrix)
-    if show_errors:
-        for line in errors:
-            console.print(line, markup=True, highlight=False)
-    return crisis_recall, crisis_precision
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
-    parser.add_argument("--errors", action="store_true", help="list crisis errors")
+    parser.add_argument("--errors", action="store_true", help="list every level error")
+    parser.add_argument("--model", type=Path, help="another artefact (default: the shipped one)")
     args = parser.parse_args(argv)
     console = Console()
-    dev = [row for row in read_jsonl(args.shared) if row["split"] == "dev"]
+    classifier = (
+        MessageClassifier(load_model(args.model.read_bytes()))
+        if args.model
+        else load_default_classifier()
+    )
     results = {
-        "shared dev split": evaluate("shared dev split", dev, console, args.errors),
-        "own test set": evaluate("own test set", read_jsonl(args.testset), console, args.errors),
+        "relabelled dev split": evaluate(
+            "relabelled dev split", relabelled_dev(args.shared), classifier, console, args.errors
+        ),
+        "own test set": evaluate(
+            "own test set", testset(args.testset), classifier, console, args.errors
+        ),
     }
     failed = False
-    for name, (recall, precision) in results.items():
-        if recall < MIN_CRISIS_RECALL or precision < MIN_CRISIS_PRECISION:
-            console.print(
-                f"[red]FAIL[/] {name}: crisis recall {recall:.3f} (>= {MIN_CRISIS_RECALL}), "
-                f"precision {precision:.3f} (>= {MIN_CRISIS_PRECISION})"
-            )
+    for name, figures in results.items():
+        missed = figures.misses()
+        if missed:
+            console.print(f"[red]FAIL[/] {name}: missed {'; '.join(missed)}")
             failed = True
     if not failed:
-        console.print("[green]crisis targets met on both sets[/]")
+        console.print("[green]risk targets met on both sets[/]")
     return 1 if failed else 0
 
 

@@ -4,6 +4,12 @@ Reads the shared ``train`` split (``--shared``, default ``../shared/data/message
 relative to the repository root) and our own examples in ``data/examples/*.jsonl``.
 It never reads ``tests/``: the triage test set stays held out.
 
+Reddit C-SSRS posts are used only where we labelled the post itself by reading it
+(``data/labels/cssrs-risk.jsonl``, rubric in docs/risk-levels.md): the data set's own
+labels belong to the user, not the post. A post at ``concern`` or ``urgent`` is a
+crisis (risk) example; one at ``none`` is session content. Unlabelled posts are left
+out.
+
     .venv/bin/python scripts/train_classifiers.py [--shared PATH] [--out PATH] [--seed N]
 
 scikit-learn and numpy are used here only; the artefact is read by pure Python.
@@ -32,6 +38,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -41,13 +48,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from boundaries.core.classifier import crisis  # noqa: E402
-from boundaries.core.classifier.linear import ARTEFACT_NAME, FORMAT  # noqa: E402
+from boundaries.core.classifier.linear import ARTEFACT_NAME, FORMAT, NEVER  # noqa: E402
 from boundaries.core.classifier.text import features  # noqa: E402
-from boundaries.core.types import Label  # noqa: E402
+from boundaries.core.types import Label, RiskLevel  # noqa: E402
 
 LABELS = tuple(Label)
 DEFAULT_SHARED = ROOT.parent / "shared" / "data" / "messages.jsonl"
 EXAMPLES = ROOT / "data" / "examples"
+RISK_LABELS = ROOT / "data" / "labels" / "cssrs-risk.jsonl"
+CSSRS = "cssrs-reddit"
+RUBRIC = "risk-rubric-1"
+SUPPORTIVE = "cssrs-reddit:Supportive"
 DEFAULT_OUT = ROOT / "src" / "boundaries" / "core" / "classifier" / ARTEFACT_NAME
 
 #: Our examples are the only ones written as a client writes to a therapist, and
@@ -63,8 +74,9 @@ TOLERANCE = 1e-8
 MAX_ITERATIONS = 20_000
 MIN_DF = 2
 FOLDS = 5
-#: The crisis threshold is the highest that keeps this out-of-fold recall.
-CRISIS_RECALL_TARGET = 0.985
+#: The model's concern threshold keeps at least this share of urgent messages raised
+#: (out of fold, with the expressions; see ``crisis_thresholds``).
+URGENT_KEPT_TARGET = 0.95
 #: The model alone raises a crisis only when crisis and session content together hold
 #: at least this much of the probability: a message it reads as scheduling, billing
 #: or spam is a crisis only if an expression says so.
@@ -88,6 +100,7 @@ class Example:
     labels: tuple[Label, ...]  # the first is the primary label
     weight: float
     source: str
+    level: RiskLevel
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
@@ -95,18 +108,59 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_examples(shared: Path) -> list[Example]:
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def risk_labels(path: Path = RISK_LABELS) -> dict[str, RiskLevel]:
+    """Per-message levels of the C-SSRS posts we read, by the SHA-256 of their text."""
+    levels: dict[str, RiskLevel] = {}
+    for row in read_jsonl(path):
+        if row["rubric"] != RUBRIC:
+            raise SystemExit(f"{path}: a label of rubric {row['rubric']!r}, expected {RUBRIC}")
+        levels[str(row["sha256"])] = RiskLevel(str(row["level"]))
+    return levels
+
+
+def shared_example(row: dict[str, object], levels: dict[str, RiskLevel]) -> Example | None:
+    """A shared row as a training example; a C-SSRS post only with its own label."""
+    text, source = str(row["text"]), str(row["source"])
+    label = Label(str(row["label"]))
+    if not source.startswith(CSSRS):
+        return Example(text, (label,), 1.0, source, RiskLevel.NONE)
+    level = levels.get(sha256(text))
+    if level is None:
+        return None
+    if level is RiskLevel.NONE:
+        # The data set's "Supportive" users write replies that support someone else:
+        # their posts without risk are not a disclosure (session content) but other talk.
+        topic = Label.OTHER if source == SUPPORTIVE else Label.SESSION_CONTENT
+        return Example(text, (topic,), 1.0, source, level)
+    return Example(text, (Label.CRISIS,), 1.0, source, level)
+
+
+def load_examples(shared: Path, own: Path = EXAMPLES) -> list[Example]:
+    levels = risk_labels()
     examples = [
-        Example(str(row["text"]), (Label(str(row["label"])),), 1.0, str(row["source"]))
+        example
         for row in read_jsonl(shared)
-        if row["split"] == "train"
+        if row["split"] == "train" and (example := shared_example(row, levels)) is not None
     ]
-    for path in sorted(EXAMPLES.glob("*.jsonl")):
+    for path in sorted(own.glob("*.jsonl")):
         for row in read_jsonl(path):
             names = row.get("labels") or [row["label"]]
             assert isinstance(names, list)
+            if "level" not in row:
+                raise SystemExit(f"{path}: a row without a risk level: {str(row['text'])[:60]!r}")
+            level = RiskLevel(str(row["level"]))
             labels = tuple(Label(str(name)) for name in names)
-            examples.append(Example(str(row["text"]), labels, OWN_WEIGHT, f"own:{path.stem}"))
+            if level is not RiskLevel.NONE and Label.CRISIS not in labels:
+                labels = (*labels, Label.CRISIS)
+            if level is RiskLevel.NONE and labels == (Label.CRISIS,):
+                labels = (Label.SESSION_CONTENT,)
+            examples.append(
+                Example(str(row["text"]), labels, OWN_WEIGHT, f"own:{path.stem}", level)
+            )
     return examples
 
 
@@ -171,19 +225,80 @@ def label_thresholds(
 
 
 def crisis_thresholds(
-    scores: np.ndarray, personal: np.ndarray, truth: np.ndarray, expressed: np.ndarray
+    *,
+    scores: np.ndarray,
+    personal: np.ndarray,
+    truth: np.ndarray,
+    urgent: np.ndarray,
+    expressed: np.ndarray,
+    own: np.ndarray,
+    console: Console,
 ) -> tuple[float, float]:
-    """The operating threshold (recall first) and the stricter one for reassured messages."""
-    positives = float(np.sum(truth))
-    threshold = 0.01
+    """The model's ``concern`` threshold and the stricter one for reassured messages.
+
+    ``truth`` is a risk sign (``concern`` or ``urgent``), ``urgent`` the urgent ones;
+    the curve counts the expressions and the model together, as the classifier does.
+    The threshold is the highest that keeps ``URGENT_KEPT_TARGET`` of the urgent
+    messages raised at all, out of fold: the model's ``concern`` is above all the
+    safety net under the expressions, which miss urgent messages that say it without
+    the usual words. What that costs in messages without risk raised to ``concern``
+    is printed (the curve) and reported in docs/classifiers.md.
+    """
     eligible = personal >= PERSONAL_MASS
+    rows: list[tuple[float, float, float, float, float]] = []
     for candidate in np.arange(0.01, 0.99, 0.005):
         flagged = expressed | (eligible & (scores >= candidate))
-        recall = float(np.sum(truth & flagged)) / positives
-        if recall >= CRISIS_RECALL_TARGET:
-            threshold = float(candidate)
+        rows.append(
+            (
+                float(candidate),
+                float(np.sum(truth & flagged)) / float(np.sum(truth)),
+                float(np.sum(urgent & flagged)) / float(np.sum(urgent)),
+                float(np.sum(~truth & flagged)) / float(np.sum(~truth)),
+                float(np.sum(~truth & own & flagged)) / float(np.sum(~truth & own)),
+            )
+        )
+    table = Table(title="out-of-fold risk curve (expressions and model together)")
+    for column in ("threshold", "risk recall", "urgent kept", "none raised", "ours raised"):
+        table.add_column(column, justify="right")
+    for row in rows[::10]:
+        table.add_row(*(f"{value:.3f}" for value in row))
+    console.print(table)
+    keeps_urgent = [row[0] for row in rows if row[2] >= URGENT_KEPT_TARGET]
+    threshold = max(keeps_urgent, default=0.01)
     reassured = max(threshold, best_f1_threshold(scores, truth), REASSURED_FLOOR)
     return round(threshold, 3), round(reassured, 3)
+
+
+#: The model alone raises ``urgent`` only where, out of fold, at least this share of
+#: the messages it would raise (and no expression found urgent) were urgent.
+URGENT_PRECISION_TARGET = 0.9
+#: ... and only when that operating point rests on at least this many messages.
+URGENT_MIN_FLAGGED = 10
+
+
+def urgent_threshold(
+    scores: np.ndarray, urgent: np.ndarray, expressed_urgent: np.ndarray, console: Console
+) -> float:
+    """The lowest risk score at which the model alone is right about ``urgent`` often enough.
+
+    ``NEVER`` (above 1.0) when no score reaches the precision target on enough
+    messages: then only the curated expressions raise ``urgent``.
+    """
+    unexpressed = ~expressed_urgent
+    for candidate in np.arange(0.5, 1.0, 0.01):
+        flagged = unexpressed & (scores >= candidate)
+        count = int(np.sum(flagged))
+        if count < URGENT_MIN_FLAGGED:
+            break
+        precision = float(np.sum(flagged & urgent)) / count
+        if precision >= URGENT_PRECISION_TARGET:
+            console.print(
+                f"model-only urgent: threshold {candidate:.2f}, out-of-fold precision "
+                f"{precision:.3f} on {count} messages"
+            )
+            return round(float(candidate), 3)
+    console.print("model-only urgent: no threshold meets the precision target; never")
+    return NEVER
 
 
 def significant(value: float) -> float:
@@ -196,6 +311,7 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
     thresholds: dict[str, float],
     crisis_threshold: float,
     reassured_threshold: float,
+    urgent: float,
     metadata: dict[str, object],
 ) -> bytes:
     idf = vectorizer.idf_
@@ -214,6 +330,7 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
             "threshold": crisis_threshold,
             "reassured_threshold": reassured_threshold,
             "personal_mass": PERSONAL_MASS,
+            "urgent_threshold": urgent,
         },
         "metadata": metadata,
         "vocabulary": vocabulary,
@@ -223,16 +340,47 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
     return gzip.compress(raw, compresslevel=9, mtime=0)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def describe(
+    examples: Sequence[Example], weights: np.ndarray, folds: int, seed: int
+) -> dict[str, object]:
+    """The artefact's metadata: what it was trained on and how (a digest of the data)."""
+    digest = hashlib.sha256()
+    for ex in examples:
+        digest.update(ex.text.encode())
+        digest.update(",".join(ex.labels).encode())
+        digest.update(ex.level.encode())
+    return {
+        "examples": len(examples),
+        "own_examples": int(np.sum(weights > 1)),
+        "own_weight": OWN_WEIGHT,
+        "C": C,
+        "label_floor": LABEL_FLOOR,
+        "model": "softmax logistic regression, class_weight=balanced",
+        "min_df": MIN_DF,
+        "folds": folds,
+        "seed": seed,
+        "urgent_kept_target": URGENT_KEPT_TARGET,
+        "risk_rubric": RUBRIC,
+        "urgent_precision_target": URGENT_PRECISION_TARGET,
+        "data_sha256": digest.hexdigest(),
+    }
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--examples", type=Path, default=EXAMPLES, help="our own examples")
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument("--folds", type=int, default=FOLDS, help="0 skips threshold search")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
     console = Console(stderr=True)
 
-    examples = load_examples(args.shared)
+    examples = load_examples(args.shared, args.examples)
     targets = np.array([[label in ex.labels for label in LABELS] for ex in examples], dtype=int)
     weights = np.array([ex.weight for ex in examples])
     primary = np.array([LABELS.index(ex.labels[0]) for ex in examples])
@@ -252,9 +400,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             tokens.append(sorted(features(ex.text)))
             progress.advance(task)
         expressed = np.zeros(len(examples), dtype=bool)
+        expressed_urgent = np.zeros(len(examples), dtype=bool)
         task = progress.add_task("crisis expressions", total=len(examples))
         for index, ex in enumerate(examples):
-            expressed[index] = crisis.assess(ex.text).risk
+            found = crisis.assess(ex.text)
+            expressed[index] = found.risk
+            expressed_urgent[index] = found.level is RiskLevel.URGENT
             progress.advance(task)
 
         out_of_fold = np.zeros((len(examples), len(LABELS)))
@@ -282,38 +433,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         thresholds = label_thresholds(out_of_fold, truth, console)
         session_column = LABELS.index(Label.SESSION_CONTENT)
         crisis_threshold, reassured = crisis_thresholds(
+            scores=out_of_fold[:, crisis_column],
+            personal=out_of_fold[:, crisis_column] + out_of_fold[:, session_column],
+            truth=truth[:, crisis_column],
+            urgent=np.array([ex.level is RiskLevel.URGENT for ex in examples]),
+            expressed=expressed,
+            own=weights > 1,
+            console=console,
+        )
+        urgent = urgent_threshold(
             out_of_fold[:, crisis_column],
-            out_of_fold[:, crisis_column] + out_of_fold[:, session_column],
-            truth[:, crisis_column],
-            expressed,
+            np.array([ex.level is RiskLevel.URGENT for ex in examples]),
+            expressed_urgent,
+            console,
         )
     else:
         thresholds = {str(label): 0.5 for label in LABELS}
-        crisis_threshold, reassured = 0.3, 0.6
+        crisis_threshold, reassured, urgent = 0.3, 0.6, NEVER
     thresholds[str(Label.CRISIS)] = crisis_threshold
-    digest = hashlib.sha256()
-    for ex in examples:
-        digest.update(ex.text.encode())
-        digest.update(",".join(ex.labels).encode())
-    metadata: dict[str, object] = {
-        "examples": len(examples),
-        "own_examples": int(np.sum(weights > 1)),
-        "own_weight": OWN_WEIGHT,
-        "C": C,
-        "label_floor": LABEL_FLOOR,
-        "model": "softmax logistic regression, class_weight=balanced",
-        "min_df": MIN_DF,
-        "folds": args.folds,
-        "seed": args.seed,
-        "crisis_recall_target": CRISIS_RECALL_TARGET,
-        "data_sha256": digest.hexdigest(),
-    }
-    data = export(vectorizer, model, thresholds, crisis_threshold, reassured, metadata)
+    metadata = describe(examples, weights, args.folds, args.seed)
+    data = export(vectorizer, model, thresholds, crisis_threshold, reassured, urgent, metadata)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     console.print(
         f"wrote {args.out} ({len(data) / 1e6:.2f} MB, {len(vectorizer.vocabulary_)} features); "
-        f"thresholds {thresholds}; crisis reassured threshold {reassured}"
+        f"thresholds {thresholds}; crisis reassured threshold {reassured}; urgent {urgent}"
     )
     return 0
 
