@@ -145,6 +145,8 @@ _DRUG = (
     r"(?:pills|pill|tablets|tablet|meds|medication|medicine|paracetamol|tylenol|acetaminophen"
     r"|ibuprofen|aspirin|painkillers|co codamol|cocodamol|codeine|sertraline|fluoxetine"
     r"|citalopram|mirtazapine|diazepam|xanax|valium|insulin|antidepressants|sleeping \w+"
+    r"|quetiapine|amitriptyline|lithium|zopiclone|propranolol|venlafaxine|pregabalin"
+    r"|gabapentin|tramadol|morphine|oxycodone|fentanyl|lamotrigine|olanzapine"
     r"|of my \w+|of her \w+|of his \w+|in the (?:medicine )?cabinet|bottle)"
 )
 _AMOUNT = (
@@ -428,9 +430,13 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "at or near a dangerous place",
         (
-            r"\b(?:im|i am|standing|stood|sat|sitting|stuck|waiting|here|up) (?:on|at|by|near|under|"
-            r"on top of) (?:the |a |this |that )?(?:edge of (?:the )?)?(?:bridge|roof\w*|cliff\w*|"
-            r"railway\w*|train tracks|tracks|ledge|car park roof|top of (?:the|a) \w+)\b"
+            r"\b(?:im|i am|standing|stood|sat|sitting|stuck|waiting|here|up|parked)"
+            r"(?: (?:in the car|in my car|right|still|now|alone|just|outside|here))? (?:on|at|by"
+            r"|near|under|on top of|over) (?:the |a |this |that )?(?:edge of (?:the )?)?"
+            r"(?:(?:suspension|railway|motorway|window|multistorey|multi storey|car park) )?"
+            r"(?:bridge|roof\w*|cliff\w*|railway\w*|train tracks|tracks|ledge|car park roof"
+            r"|overpass|top of (?:the|a) (?:cliff\w*|building|car park|multistorey|tower|bridge"
+            r"|stairwell|quarry)|platform edge)\b"
         ),
         True,
     ),
@@ -442,7 +448,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"(?:river|sea|water|canal|traffic)|traffic))\b"
             r"|\b(?:going to|want to|planning to|about to|thinking of|thinking about|will|ll) jump"
             r"(?:ing)?(?: \||$)|\b(?:drive|driving|crash\w*|steer\w*|swerv\w*) (?:my car |the car )?"
-            r"(?:into|off) (?:a |the )?(?:wall|tree|bridge|road|cliff|lorry|truck|oncoming|river)\b"
+            r"(?:into|off) (?:a |the )?(?:wall|tree|bridge|road|cliff|lorry|truck|oncoming|river"
+            r"|sea|canal|reservoir)\b"
             r"|\bcrash\w* (?:my|the) car on purpose\b|\bon purpose\b"
         ),
         True,
@@ -489,7 +496,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
         r"|til|before|for a|this|over|after|in|during))"
         r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
-        r"|last )(?:note|letter)s?|notes|letters|note)\b[a-z ]{0,12}\b"
+        r"|last )(?:note|letter)s?|notes|letters|note|letter)\b[a-z ]{0,12}\b"
         + _PEOPLE
         + r"\b|\bby the time you (?:read|see|get) "
         r"this\b|\b(?:tell|say to) (?:my )?" + _PEOPLE + r"(?: that)? (?:im sorry|i love|sorry)\b"
@@ -505,12 +512,101 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         ),
         False,
     ),
+    # Acts and intentions in the words clients use by text (found in our examples).
+    (
+        "mentions an overdose",
+        (
+            r"\b(?:taken|took|swallowed|downed|necked) (?:the lot|everything|all of (?:them|it)"
+            r"|the whole (?:box|packet|bottle|lot))\b|\b(?:im|i am|i m) taking (?:them|it|the lot"
+            r"|the pills|the tablets|my pills|my tablets|my meds) (?:tonight|now|today|all|when"
+            r"|after|once)\b"
+        ),
+        True,
+    ),
+    (
+        "describes hurting themselves",
+        (
+            r"\bcut (?:deep|deeply|too deep|really deep)\b|\b(?:tied|tying|put) (?:something|a \w+"
+            r"|it|the \w+) (?:round|around) my neck\b|\bself ?harmed (?:about |just )?(?:an hour"
+            r"|a few hours|minutes|two hours|2 hours) ago\b"
+        ),
+        True,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:bought|got|brought|with) (?:a |the |my )?(?:hose|hosepipe)\b[a-z ]{0,30}\b"
+            r"(?:exhaust|car)\b|\bgarage\b[a-z ]{0,30}\bengine (?:running|on)\b"
+            r"|\b(?:drove|driven|walked|went|gone) (?:\w+ ){0,4}with (?:a|the|my) (?:rope|gun"
+            r"|knife|pills|tablets|blade|hose)\b|\b" + _DRUG + r"\b[a-z ]{0,40}\blined up\b"
+        ),
+        False,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\bknow (?:exactly )?(?:when and how|how and when|where and how|when and where"
+            r"|where and when)\b|\b(?:im|i am) doing it (?:tonight|today|tomorrow|this weekend"
+            r"|on \w+day|soon|now)\b|\b(?:planned|booked|set) it for (?:tonight|tomorrow|this"
+            r"|next|\w+day)\b|\bwalk (?:out )?into the (?:sea|river|water|lake|canal)\b"
+            r"|\b(?:ending|end|doing) it (?:after i send this|when (?:i|im) (?:done|finished)"
+            r"|once this is sent)\b"
+        ),
+        False,
+    ),
+    (
+        "says they may not be alive soon",
+        (
+            r"\b(?:wont|will not|not going to) be (?:here|around|alive) (?:by (?:the )?(?:morning"
+            r"|tonight|the end of the (?:day|week)|then)|to (?:pay|see|read|come|get))\b"
+            r"|\b(?:ill|i will) be dead (?:before|by)\b|\bwont need to see me\b"
+        ),
+        False,
+    ),
+    (
+        "says they cannot keep themselves safe",
+        (
+            r"\b(?:cant|cannot|dont think i can|not sure i can|unable to) stop myself\b"
+            r"|\b(?:dont|do not|cant|cannot) trust myself (?:to be|being) (?:alone|on my own)\b"
+        ),
+        False,
+    ),
+    (
+        "in danger from another person",
+        (
+            r"\b(?:shouting|screaming|yelling|texted|messaged|saying|said) (?:that )?(?:he|she"
+            r"|they)(?:ll| will|s going to| is going to)? (?:kill|hurt|stab|finish) me\b"
+            r"|\bcoming (?:round|over|back) to (?:finish|kill|hurt) me\b"
+            r"|\b(?:hands?|arm) (?:round|around) my (?:neck|throat)\b"
+        ),
+        False,
+    ),
+    (
+        "says they will harm someone else",
+        (
+            r"\b(?:going to|about to|gonna|will|ill) (?:kill|stab|shoot|murder|hurt) (?:him|her"
+            r"|them|my \w+)\b[a-z |]{0,60}\b(?:knife|gun|hammer|weapon|blade|tonight|ready"
+            r"|when (?:he|she|they) (?:gets|get|comes|come))\b"
+        ),
+        False,
+    ),
+    (
+        "someone else may be at risk right now",
+        (
+            r"\b(?:she|he|they)(?:s| has| have|ve) (?:taken|swallowed|took) (?:something|some pills"
+            r"|pills|tablets|an overdose|everything|the lot|all (?:her|his|their) \w+)\b"
+            r"|\b(?:wont|cant|will not|cannot) wake (?:her|him|them)? ?up\b"
+            r"|\bleft a note saying (?:sorry|goodbye)\b"
+            r"|\b(?:going to|about to|gonna) (?:drive|crash) (?:his|her|their) car (?:into|off)\b"
+        ),
+        False,
+    ),
     # Voices.
     (
         "hears voices telling them to harm themselves",
         (
             r"\bvoices? (?:is |are |keep |keeps )?(?:telling|tell|told|want|wants|saying|say|says)"
-            r"\b[a-z ]{0,20}\b(?:kill|die|hurt|harm|jump|end)\b"
+            r"\b[a-z ]{0,20}\b(?:kill|die|hurt|harm|jump|end|cut|stab|drown|hang|throat)\b"
         ),
         False,
     ),
@@ -633,7 +729,11 @@ _GATES: tuple[_Gate, ...] = (
     ),
     (_words("urge urges pain"),),
     (_words("tried try trying attempted attempt"),),
-    (_words("bridge roof rooftop roofs cliff cliffs railway railways tracks ledge top"),),
+    (
+        _words(
+            "bridge roof rooftop roofs cliff cliffs railway railways tracks ledge top overpass edge"
+        ),
+    ),
     (
         _words(
             "jump jumping drive driving crash crashing crashed steer steering swerve swerving",
@@ -651,6 +751,15 @@ _GATES: tuple[_Gate, ...] = (
         _words("things stuff belongings possessions will"),
         _words("given giving gave give sorted sorting written made wrote updated writing"),
     ),
+    (_words("taken took swallowed downed necked taking"),),
+    (_words("cut tied tying put harmed selfharmed"),),
+    (_words("hose hosepipe garage drove driven walked went gone lined"),),
+    (_words("know doing planned booked set walk ending end"),),
+    (_words("wont will not ill dead need"),),
+    (_words("stop trust"),),
+    (_words("shouting screaming yelling texted messaged saying said coming hands hand arm"),),
+    (_words("kill stab shoot murder hurt"),),
+    (_words("taken swallowed took wake note drive crash"),),
     (_words("voice voices"),),
     (
         _words(
@@ -896,6 +1005,9 @@ _MEANS_OR_SOON = re.compile(
     r"|(?:my|the) last (?:day|night|hours|post|message|words)|final (?:goodbye|day|night|hours)"
     r"|goodbye|happening|about to|ready to|decided|made up my mind|wont fail)\b"
 )
+#: ... in a message of at most this many distinct words: in a long letter or a forum
+#: post, "gun" or "tomorrow" is as likely to belong to another thought.
+_MEANS_REACH_WORDS = 60
 _INTENT = re.compile(
     r"\b(?:going to|about to|ready to|decided|made up my mind|planning to|plan to|intend to"
     r"|intending to|i will|ill|im doing it|tonight|right now|this weekend|tomorrow"
@@ -1016,6 +1128,7 @@ def assess(text: str, *, prefilter: bool = True) -> RiskAssessment:
     if (
         level is RiskLevel.CONCERN
         and not _LIFTED_BY_MEANS.isdisjoint(reasons)
+        and len(words) <= _MEANS_REACH_WORDS
         and _MEANS_OR_SOON.search(clean) is not None
     ):
         level = RiskLevel.URGENT
