@@ -881,6 +881,8 @@ def _serve(host: str, port: int, workers: int = 2) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)
+            # Its error log names paths too: the same redaction of tokens as Django's logs.
+            self.cfg.set("logger_class", "boundaries.ops.gunicorn_logs.RedactingLogger")
 
         def load(self) -> Any:
             return application

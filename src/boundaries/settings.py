@@ -312,17 +312,31 @@ META_MEDIA_SCHEMES = env_list("META_MEDIA_SCHEMES", "https")
 
 # Structured logs: JSON lines in production (LOG_FORMAT=json), readable text otherwise.
 # Exceptions are logged by type only, so a traceback can never carry message content.
+# Every handler redacts secrets that travel in URLs (sign-in, reset and calendar tokens),
+# which Django logs with the path of a request it refuses (boundaries.ops.logs).
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "boundaries.ops.logs.RedactTokens"}},
     "formatters": {
         "json": {"()": "boundaries.ops.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default handlers (a DEBUG console, mail to ADMINS with the full
+        # request, runserver's request lines) would bypass the redaction: configured here
+        # with none, their records reach the console handler above through the root.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         # aiosmtpd logs every SMTP command at INFO, envelope addresses included: client
         # data that has no place in logs. Its warnings and errors still come through.
         "mail.log": {"level": "WARNING"},
