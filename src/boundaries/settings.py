@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from boundaries.accounts.client_address import trusted_networks
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -221,6 +223,15 @@ REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
 LOGIN_THROTTLE_MINUTES = 15
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client's
+# address, which the per-address limit counts, is the first one to their left
+# (accounts/client_address.py). Loopback by default: the proxy on this machine, as the
+# systemd unit binds gunicorn to 127.0.0.1. Empty: REMOTE_ADDR is always the client.
+BOUNDARIES_TRUSTED_PROXIES = env_list("BOUNDARIES_TRUSTED_PROXIES", "127.0.0.1,::1")
+try:
+    _trusted_proxies = trusted_networks(tuple(BOUNDARIES_TRUSTED_PROXIES))
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 # A forgotten-password link works once, for an hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = 3600
 OTP_TOTP_ISSUER = "Boundaries"
