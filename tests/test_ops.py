@@ -40,12 +40,19 @@ def test_it_logs_one_json_object_per_line_with_exceptions_by_type_only() -> None
 
 
 def configured_handlers() -> list[logging.Handler]:
-    """Every handler our settings attached to any logger (pytest's own capture left out)."""
-    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    """Every handler on the loggers our code, Django and our settings write to.
+
+    pytest's own capture is left out, and so are handlers a library adds to its own
+    logger when imported (tatsu, which the test-only ``ics`` brings, adds one to "tatsu").
+    """
+    from django.conf import settings
+
+    names = {*settings.LOGGING["loggers"], "django.request", "django.security.csrf"}
+    named = [n for n in logging.Logger.manager.loggerDict if n.split(".")[0] == "boundaries"]
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in sorted(names | set(named)))]
     return [
         handler
         for logger in loggers
-        if isinstance(logger, logging.Logger)
         for handler in logger.handlers
         if not type(handler).__module__.startswith("_pytest")
     ]
