@@ -26,6 +26,7 @@ TEST_DEBIAN_PACKAGES: dict[str, str] = {
     "dovecot": "dovecot-imapd",  # a real IMAP server for the poller's tests
     "chromium": "chromium",  # Debian's browser for the Playwright tests (never a downloaded one)
     "npm": "npm",  # installs axe-core from package-lock.json
+    "nginx": "nginx-light",  # a real reverse proxy in front of the sign-in limit tests
 }
 
 

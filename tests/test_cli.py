@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,36 @@ def test_it_rejects_a_bad_agreement_in_one_line(practice: Any) -> None:
     assert result.exit_code == 2
     assert "channels must be among" in result.output
     assert invoke("agreement", "show", "999999").exit_code == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [("127.0.0.1", "http://127.0.0.1:8765"), ("0.0.0.0", "http://127.0.0.1:8765")],  # noqa: S104
+)
+def test_the_demo_links_alerts_to_the_port_it_serves(
+    monkeypatch: pytest.MonkeyPatch, host: str, site: str
+) -> None:
+    from django.conf import settings
+
+    from boundaries import cli
+    from boundaries.inbox.models import Message
+    from boundaries.inbox.tasks import alert_text
+
+    monkeypatch.delenv("SITE_URL", raising=False)  # restored after, as is the setting
+    monkeypatch.setattr(settings, "SITE_URL", settings.SITE_URL)
+    seen: dict[str, str] = {}
+
+    def start_children(commands: list[list[str]]) -> list[Any]:
+        seen["children"] = os.environ["SITE_URL"]  # what the worker would inherit
+        return []
+
+    def serve(host: str, port: int) -> None:
+        seen["alert"] = alert_text(Message(pk=7))  # what this process would write
+
+    monkeypatch.setattr(cli, "_start_children", start_children)
+    monkeypatch.setattr(cli, "_serve", serve)
+    result = invoke("demo", "--host", host, "--port", "8765", "--smtp-port", "2626")
+    assert result.exit_code == 0, result.output
+    assert seen["children"] == site
+    assert f"{site}/dashboard/messages/7/" in seen["alert"]

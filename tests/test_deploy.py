@@ -14,6 +14,7 @@ import shlex
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,14 @@ def test_it_starts_every_unit_in_production_mode_against_the_database(tmp_path: 
             ]
             # Listen on loopback only in tests.
             command = [part.replace("0.0.0.0", "127.0.0.1") for part in command]  # noqa: S104
+            # The web unit's access log goes to standard output: kept to read below.
+            stdout = (tmp_path / "web.out").open("wb") if unit.stem == "boundaries-web" else None
             processes[unit.stem] = subprocess.Popen(
-                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path
+                command,
+                env=env,
+                stdout=stdout or subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                cwd=tmp_path,
             )
         wait_for_port(web_port, timeout=60)
         wait_for_port(smtp_port, timeout=60)
@@ -112,11 +119,20 @@ def test_it_starts_every_unit_in_production_mode_against_the_database(tmp_path: 
                 f"http://127.0.0.1:{web_port}{path}", timeout=10
             ) as response:
                 assert response.status == 200, path
+        # A feed's secret address in the path and in the Referer: the access log names neither.
+        link = f"http://127.0.0.1:{web_port}/calendar/l1ve-t0ken-in-a-link.ics"
+        headers = {"Referer": link, "X-Forwarded-Proto": "https"}  # as the proxy says it
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(urllib.request.Request(link, headers=headers), timeout=10)
         time.sleep(2)
         for name, process in processes.items():
             assert process.poll() is None, (
                 f"{name} exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
             )
+        access_log = (tmp_path / "web.out").read_text()
+        assert "GET /healthz" in access_log
+        assert "GET /calendar/[redacted] HTTP/1.1" in access_log
+        assert "l1ve-t0ken" not in access_log
     finally:
         for process in processes.values():
             process.terminate()

@@ -46,3 +46,9 @@ def test_it_refuses_to_start_in_production_without_a_vault_master_key() -> None:
     result = run_check(env)
     assert result.returncode != 0
     assert "BOUNDARIES_MASTER_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_with_a_trusted_proxy_that_is_not_an_address() -> None:
+    result = run_check({"BOUNDARIES_TRUSTED_PROXIES": "127.0.0.1,proxy.internal"})
+    assert result.returncode != 0
+    assert "BOUNDARIES_TRUSTED_PROXIES: 'proxy.internal' is not an IP address" in result.stderr

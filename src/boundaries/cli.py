@@ -820,7 +820,14 @@ def demo(
 ) -> None:
     """Create the database, load a demo practice, and serve it with a worker and SMTP receiver."""
     django_setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # Links in alerts and sign-in messages name the address this demo serves, not :8000
+    # whatever --port says; the worker started below inherits it. An explicit SITE_URL wins.
+    site = os.environ.get("SITE_URL") or demo_site_url(host, port)
+    os.environ["SITE_URL"] = site
+    settings.SITE_URL = site
 
     from boundaries.practices.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
@@ -852,6 +859,15 @@ def demo(
                 child.wait(timeout=10)
 
 
+def demo_site_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches ``host:port`` at."""
+    # Listening on every interface: this machine reaches it on loopback.
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"  # an IPv6 address in a URL
+    return f"http://{shown}:{port}"
+
+
 def _start_children(commands: list[list[str]]) -> list[Any]:
     """Start sibling `boundaries` processes (one process tree for the demo)."""
     import subprocess
@@ -881,6 +897,8 @@ def _serve(host: str, port: int, workers: int = 2) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", None)
+            # Its error log names paths too: the same redaction of tokens as Django's logs.
+            self.cfg.set("logger_class", "boundaries.ops.gunicorn_logs.RedactingLogger")
 
         def load(self) -> Any:
             return application

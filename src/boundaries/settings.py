@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from boundaries.accounts.client_address import trusted_networks
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -221,6 +223,15 @@ REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
 LOGIN_THROTTLE_MINUTES = 15
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks): the client's
+# address, which the per-address limit counts, is the first one to their left
+# (accounts/client_address.py). Loopback by default: the proxy on this machine, as the
+# systemd unit binds gunicorn to 127.0.0.1. Empty: REMOTE_ADDR is always the client.
+BOUNDARIES_TRUSTED_PROXIES = env_list("BOUNDARIES_TRUSTED_PROXIES", "127.0.0.1,::1")
+try:
+    _trusted_proxies = trusted_networks(tuple(BOUNDARIES_TRUSTED_PROXIES))
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 # A forgotten-password link works once, for an hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = 3600
 OTP_TOTP_ISSUER = "Boundaries"
@@ -312,17 +323,31 @@ META_MEDIA_SCHEMES = env_list("META_MEDIA_SCHEMES", "https")
 
 # Structured logs: JSON lines in production (LOG_FORMAT=json), readable text otherwise.
 # Exceptions are logged by type only, so a traceback can never carry message content.
+# Every handler redacts secrets that travel in URLs (sign-in, reset and calendar tokens),
+# which Django logs with the path of a request it refuses (boundaries.ops.logs).
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "boundaries.ops.logs.RedactTokens"}},
     "formatters": {
         "json": {"()": "boundaries.ops.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default handlers (a DEBUG console, mail to ADMINS with the full
+        # request, runserver's request lines) would bypass the redaction: configured here
+        # with none, their records reach the console handler above through the root.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
         # aiosmtpd logs every SMTP command at INFO, envelope addresses included: client
         # data that has no place in logs. Its warnings and errors still come through.
         "mail.log": {"level": "WARNING"},

@@ -445,6 +445,43 @@ def test_it_refuses_a_validly_signed_delivery_replayed_days_later(
     assert Message.objects.count() == 0
 
 
+def without_time_stamps(payload: dict[str, Any]) -> dict[str, Any]:
+    for entry in payload["entry"]:
+        entry.pop("time", None)
+        for event in entry.get("messaging", []):
+            event.pop("timestamp", None)
+        for change in entry.get("changes", []):
+            change["value"].pop("created_time", None)
+    return payload
+
+
+def test_it_refuses_a_signed_delivery_without_time_stamps_that_repeats_a_stored_message(
+    meta_practice: Any, client: Any
+) -> None:
+    """With no time to check its age, a repeat of a stored message is taken for a replay."""
+    from boundaries.inbox.models import Message
+
+    first = dm("Can I move my session to Thursday?", mid="m_once")
+    assert post(client, encode(first)).status_code == 200
+    replay = without_time_stamps(first)
+    assert parse_webhook(encode(replay), now=NOW).sent_at is None
+    assert post(client, encode(replay)).status_code == 403
+    assert Message.objects.count() == 1
+
+
+def test_it_accepts_a_signed_delivery_without_time_stamps_when_every_message_is_new(
+    meta_practice: Any, client: Any
+) -> None:
+    from boundaries.inbox.models import Message
+
+    assert post(client, encode(without_time_stamps(dm("hello", mid="m_new")))).status_code == 200
+    assert list(Message.objects.values_list("external_id", flat=True)) == ["m_new"]
+    mixed = dm("and again", mid="m_other")
+    mixed["entry"].insert(0, dm("hello", mid="m_new")["entry"][0])
+    assert post(client, encode(without_time_stamps(mixed))).status_code == 403
+    assert Message.objects.count() == 1
+
+
 def test_it_accepts_a_retried_delivery_that_adds_to_what_it_already_stored(
     meta_practice: Any, client: Any
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client as HttpClient
 from django.test import override_settings
 
@@ -182,3 +184,55 @@ def test_it_audits_domain_changes(practice: Any) -> None:
             "action", "details__hostname"
         )
     ) == [("practice.domain_added", "alder.example"), ("practice.domain_removed", "alder.example")]
+
+
+def _sample_path(pattern: str) -> str:
+    """A concrete path for a URL pattern of the main urlconf (converters filled in)."""
+    filled = re.sub(r"<int:\w+>", "1", pattern)
+    filled = re.sub(r"<(?:str:|slug:)?\w+>", "x", filled)
+    return "/" + filled
+
+
+def test_it_serves_nothing_but_the_public_site_on_a_practices_domain(
+    two_practices: tuple[Any, Any],
+) -> None:
+    """Sign-in, password reset, dashboard, portal, calendar feeds and webhooks answer only on
+    the installation's own names: on a practice's domain (run by someone else) they are 404."""
+    from tests.web.test_authorization_matrix import all_patterns
+
+    private = [p for p in all_patterns() if not p.startswith(("p/", "feeds/", "versions/"))]
+    private = [p for p in private if p not in {"", "posts/", "posts/<slug:post_slug>/"}]
+    assert {"account/login/", "account/password/forgotten/", "dashboard/", "portal/"} <= set(
+        private
+    )
+    for pattern in private:
+        path = _sample_path(pattern)
+        for method in ("get", "post"):
+            response = getattr(HttpClient(), method)(path, HTTP_HOST="policy.alder.example")
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert "sessionid" not in response.cookies
+            assert "csrftoken" not in response.cookies
+    # The installation's own host still serves them.
+    assert HttpClient().get("/account/login/", HTTP_HOST="testserver").status_code == 200
+    assert HttpClient().get("/account/password/forgotten/").status_code == 200
+
+
+def test_a_password_reset_asked_on_another_practices_domain_sends_nothing(
+    two_practices: tuple[Any, Any],
+) -> None:
+    """The attack: a practice's domain (its owner controls where it points) asks for a
+    reset of another practice's therapist, hoping the emailed link names that domain."""
+    alder, _ = two_practices
+    sam = actions.do_add_therapist(
+        alder, username="sam", password="a long enough passphrase", display_name="Sam"
+    )
+    sam.user.email = "sam@alder.example"
+    sam.user.save(update_fields=["email"])
+    asked = {"email": "sam@alder.example"}
+    response = HttpClient().post("/account/password/forgotten/", asked, HTTP_HOST="birch.example")
+    assert response.status_code == 404
+    assert mail.outbox == []
+    # On the installation's own host the same request is answered, from SITE_URL.
+    assert HttpClient().post("/account/password/forgotten/", asked).status_code == 302
+    (message,) = mail.outbox
+    assert "birch.example" not in message.body

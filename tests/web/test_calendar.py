@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import icalendar
 import ics
 import pytest
+from django.core import mail
 from django.test import Client as HttpClient
+from django.test import override_settings
 
 from boundaries.practices import actions
 from boundaries.practices.calendar import do_create_feed, do_revoke_feed, import_ics
 from boundaries.practices.models import Appointment, CalendarFeed
+from tests.web.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +90,32 @@ def test_it_imports_next_appointments_from_an_ics_export(booked: Any, practice: 
 def test_it_reports_a_file_that_is_not_icalendar(practice: Any) -> None:
     report = import_ics(practice, b"this is not a calendar")
     assert report.problems and report.added == 0
+
+
+@override_settings(
+    SITE_URL="https://therapy.example.org",
+    BOUNDARIES_ALLOWED_HOSTS=["testserver", "*.practices.example.net"],
+)
+def test_the_feeds_address_names_site_url_not_the_host_the_request_named(alice: Any) -> None:
+    http = HttpClient(HTTP_HOST="anything.practices.example.net")
+    sign_in(http, alice.user)
+    page = http.post("/dashboard/calendar/", {"titles": "initials"}).content.decode()
+    assert "https://therapy.example.org/calendar/" in page
+    assert "practices.example.net" not in page
+
+
+@override_settings(
+    SITE_URL="https://therapy.example.org",
+    BOUNDARIES_ALLOWED_HOSTS=["testserver", "*.practices.example.net"],
+)
+def test_a_clients_sign_in_link_names_site_url_not_the_host_the_request_named(
+    booked: Any, alice: Any
+) -> None:
+    actions.do_set_agreement(booked, channels=["email"])
+    http = HttpClient(HTTP_HOST="anything.practices.example.net")
+    sign_in(http, alice.user)
+    assert http.post(f"/dashboard/clients/{booked.pk}/portal-link/").status_code == 200
+    (message,) = mail.outbox
+    assert message.to == ["rowan@example.org"]
+    assert re.search(r"https://therapy\.example\.org/portal/signin/[\w-]+/", message.body)
+    assert "practices.example.net" not in message.body

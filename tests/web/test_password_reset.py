@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client as HttpClient
+from django.test import override_settings
 
 from boundaries.audit.models import AuditEntry
 from tests.web.signin import current_code, sign_in
@@ -30,7 +32,9 @@ def ask_for_link(http: HttpClient, email: str) -> Any:
 
 
 def link_in(message: Any) -> str:
-    match = re.search(r"https?://testserver(/account/password/new/\S+/)", message.body)
+    """The path of the reset link, which must start with SITE_URL (never the request's host)."""
+    site = re.escape(settings.SITE_URL.rstrip("/"))
+    match = re.search(site + r"(/account/password/new/\S+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -107,3 +111,22 @@ def test_repeated_requests_are_throttled(alice_with_email: Any) -> None:
     statuses = [ask_for_link(http, "alice@alder.example").status_code for _ in range(7)]
     assert statuses == [302] * 5 + [429] * 2
     assert len(mail.outbox) == 5
+
+
+@override_settings(
+    SITE_URL="https://therapy.example.org/",
+    BOUNDARIES_ALLOWED_HOSTS=["testserver", "*.practices.example.net"],
+)
+@pytest.mark.parametrize("host", ["testserver", "anything.practices.example.net"])
+def test_the_emailed_link_names_site_url_whatever_host_the_request_named(
+    alice_with_email: Any, host: str
+) -> None:
+    response = HttpClient().post(
+        "/account/password/forgotten/", {"email": "alice@alder.example"}, HTTP_HOST=host
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    links = re.findall(r"\S+://\S+", message.body)
+    assert len(links) == 1
+    assert links[0].startswith("https://therapy.example.org/account/password/new/")
+    assert host not in message.body

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client as HttpClient
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -123,3 +125,38 @@ def test_it_requires_reauthentication_to_be_recent(alice: Any) -> None:
 def test_it_hashes_passwords_with_argon2(alice: Any) -> None:
     assert alice.user.password.startswith("argon2")
     assert TOTPDevice.objects.filter(user=alice.user).count() == 0
+
+
+def session_key(http: HttpClient) -> str:
+    return http.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def assert_rotated(http: HttpClient, before: str) -> str:
+    after = session_key(http)
+    assert after != before
+    assert not SessionStore().exists(before)  # the old id is gone, not merely replaced
+    return after
+
+
+def test_it_gives_the_session_a_new_id_at_every_step_up_in_privilege(alice: Any) -> None:
+    sign_in(HttpClient(), alice.user)  # enrols her authenticator
+    http = HttpClient()
+    anonymous = http.session.session_key  # a visitor's session, before signing in
+    http.post("/account/login/", {"username": "alice", "password": PASSWORDS["alice"]})
+    after_password = assert_rotated(http, anonymous)
+    http.post("/account/login/code/", {"code": current_code(alice.user)})
+    after_code = assert_rotated(http, after_password)
+    assert http.get("/dashboard/").status_code == 200
+    reauthenticate(http, alice.user)
+    assert_rotated(http, after_code)
+    assert http.get("/dashboard/messages/999/content/").status_code == 404  # still signed in
+
+
+def test_it_gives_the_session_a_new_id_when_an_authenticator_is_enrolled(alice: Any) -> None:
+    http = HttpClient()
+    http.post("/account/login/", {"username": "alice", "password": PASSWORDS["alice"]})
+    after_password = session_key(http)
+    http.get("/account/setup/authenticator/")
+    http.post("/account/setup/authenticator/", {"code": current_code(alice.user)})
+    assert_rotated(http, after_password)
+    assert http.get("/dashboard/").status_code == 200

@@ -3,9 +3,11 @@
 Django's password-reset views do the work (tokens bound to the current password
 hash and last sign-in, so a link dies once used). What is ours: the wording,
 throttling (a request counts like a failed sign-in for its address and email),
-the same answer whether or not the address is known, and an audit entry when a
-password is changed this way. A new password never skips the second factor:
-the next sign-in still asks for the authenticator code.
+the same answer whether or not the address is known, an audit entry when a
+password is changed this way, and a link built from ``SITE_URL``: never from the
+request's ``Host``, which another practice's domain could supply (``links``). A
+new password never skips the second factor: the next sign-in still asks for the
+authenticator code.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.urls import reverse_lazy
 
 from boundaries.accounts.security import login_throttled, note_attempt
 from boundaries.audit.log import record
+from boundaries.links import site_url
 
 #: Throttling key for reset requests: kept apart from usernames so one cannot lock the other.
 _PREFIX = "password-reset:"
@@ -40,6 +43,8 @@ class RequestResetView(auth_views.PasswordResetView):
             return response
         # Counted as a failure: repeated requests throttle this address like wrong passwords.
         note_attempt(self.request, email, succeeded=False)
+        # The link's scheme and host come from the configuration, not from the request.
+        self.extra_email_context = {"site_url": site_url()}
         return super().form_valid(form)
 
 

@@ -9,41 +9,66 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from boundaries import clock
+from boundaries.accounts.client_address import client_address, trusted_networks
 from boundaries.accounts.models import LoginAttempt
 
 View = Callable[..., HttpResponseBase]
 
 
-def _username_hash(username: str) -> str:
-    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+def _account_key(username: str) -> str:
+    """What a failure for ``username`` counts against, hashed.
+
+    The account, when one has exactly this name (as sign-in matches it); otherwise
+    the name as typed, in a space of its own. So failures for names that belong to
+    no account never count against one that exists, however the name is spelt.
+    """
+    user_model = get_user_model()
+    account = (
+        user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username})
+        .values_list("pk", flat=True)
+        .first()
+    )
+    key = f"account:{account}" if account is not None else f"unknown:{username}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, through the trusted reverse proxies (``client_address``)."""
+    trusted = trusted_networks(tuple(settings.BOUNDARIES_TRUSTED_PROXIES))
+    address = client_address(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""), trusted
+    )
+    return str(address) if address is not None else None
 
 
 def login_throttled(request: HttpRequest, username: str) -> bool:
-    """Too many recent failures for this username, or from this address."""
+    """Too many recent failures for this account, or from this client's address.
+
+    Two limits, each on its own key: failures for an account, from anywhere, stop
+    sign-ins to that account; failures from an address, for any name, stop sign-ins
+    from that address. Neither touches the other's key, and a name that is no
+    account's counts against itself and its sender's address only.
+    """
     since = clock.now() - dt.timedelta(minutes=settings.LOGIN_THROTTLE_MINUTES)
     failures = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
-    by_name = failures.filter(username_hash=_username_hash(username)).count()
+    if failures.filter(username_hash=_account_key(username)).count() >= (
+        settings.LOGIN_FAILURES_PER_USERNAME
+    ):
+        return True
     ip = client_ip(request)
-    by_ip = failures.filter(ip=ip).count() if ip else 0
-    return (
-        by_name >= settings.LOGIN_FAILURES_PER_USERNAME or by_ip >= settings.LOGIN_FAILURES_PER_IP
-    )
+    return bool(ip) and failures.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_IP
 
 
 def note_attempt(request: HttpRequest, username: str, *, succeeded: bool) -> None:
     LoginAttempt.objects.create(
-        username_hash=_username_hash(username),
+        username_hash=_account_key(username),
         ip=client_ip(request),
         succeeded=succeeded,
         at=clock.now(),

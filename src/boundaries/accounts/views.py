@@ -108,6 +108,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["code"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
+            # A new session id at each step up in privilege: an id learnt before the code
+            # (a fixed or leaked cookie) is worth nothing after it.
+            request.session.cycle_key()
             with transaction.atomic():
                 record(
                     action="signin",
@@ -149,6 +152,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
                 StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
                 record(action="signin.enrolled_totp", practice=None, actor=user)
             otp_login(request, device)
+            request.session.cycle_key()  # signed in with both factors now: a new session id
             request.session["fresh_recovery_codes"] = codes
             return redirect(reverse("accounts:recovery_codes") + f"?next={_next(request)}")
         form.add_error(
@@ -190,6 +194,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
             form.add_error("code", "That code is not right, or it was already used.")
         else:
             request.session["reauth_at"] = clock.now().isoformat()
+            request.session.cycle_key()  # exports and content are open now: a new session id
             return redirect(_next(request))
     return render(request, "accounts/reauth.html", {"form": form, "next": _next(request)})
 

@@ -13,6 +13,7 @@ from django import forms
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,7 @@ from boundaries.inbox.reviewing import (
     do_mark_reviewed,
 )
 from boundaries.inbox.sealing import unseal
+from boundaries.links import site_link
 from boundaries.portal.crisis import crisis_panel
 from boundaries.practices.access import (
     clients_for,
@@ -343,7 +345,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             if titles not in CalendarFeed.Titles.values:
                 titles = CalendarFeed.Titles.INITIALS
             token = do_create_feed(therapist, titles=titles)
-            new_url = request.build_absolute_uri(f"/calendar/{token}.ics")
+            new_url = site_link(reverse("calendar_feed", args=[token]))
     return render(
         request,
         "dashboard/calendar.html",
@@ -440,7 +442,7 @@ def send_portal_link(request: HttpRequest, client_id: int) -> HttpResponse:
         token = do_issue_magic_link(client, actor=request.user)
     except ActionError as error:
         return render(request, "dashboard/notice.html", {"notice": str(error)}, status=409)
-    link = request.build_absolute_uri(f"/portal/signin/{token}/")
+    link = site_link(reverse("portal:signin", args=[token]))
     text = (
         f"Your sign-in link for secure messages with {client.practice.name} "
         f"(it works once, for 15 minutes): {link}"

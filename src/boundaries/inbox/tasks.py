@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
@@ -27,6 +28,7 @@ from boundaries.audit.log import record
 from boundaries.core.types import PUBLIC_CHANNELS, Action, Channel
 from boundaries.inbox.models import ActionRun, Alert, Message, ReplyLedger
 from boundaries.inbox.sealing import Content, unseal
+from boundaries.links import site_link
 from boundaries.practices.models import Therapist
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ NOTICE_SENDERS: dict[str, NoticeSender] = {}
 
 
 def alert_text(message: Message) -> str:
-    link = f"{settings.SITE_URL.rstrip('/')}/dashboard/messages/{message.pk}/"
+    link = site_link(reverse("dashboard:message", args=[message.pk]))
     return f"{ALERT_SUBJECT}. Open Boundaries to see it: {link}"
 
 

@@ -14,7 +14,11 @@ first in the chain, does the check instead, against:
 
 Anything else is refused exactly as Django refuses it: ``DisallowedHost``, a 400.
 A request on a practice's domain carries ``request.host_practice``, and the
-public site serves only that practice there (``practice_for_request``).
+public site serves only that practice there (``practice_for_request``). It is
+also routed by ``site.domain_urls``, which holds the public site and its feeds
+and nothing else: sign-in, password reset, the dashboard, the portal and the
+webhooks answer only on the installation's own names, so a practice's domain
+(and whoever runs it) never handles a sign-in, a token or a session.
 """
 
 from __future__ import annotations
@@ -28,7 +32,15 @@ from django.http.request import split_domain_port, validate_host
 
 from boundaries.practices.models import Practice, PracticeDomain
 
-__all__ = ["PracticeHostMiddleware", "django_host_patterns", "practice_for_request"]
+__all__ = [
+    "PRACTICE_DOMAIN_URLCONF",
+    "PracticeHostMiddleware",
+    "django_host_patterns",
+    "practice_for_request",
+]
+
+#: What a practice's own domain serves: the public site and its feeds only.
+PRACTICE_DOMAIN_URLCONF = "boundaries.site.domain_urls"
 
 
 def django_host_patterns(patterns: Iterable[str]) -> list[str]:
@@ -60,6 +72,7 @@ class PracticeHostMiddleware:
         )
         if practice_domain is not None:
             request.host_practice = practice_domain.practice  # type: ignore[attr-defined]
+            request.urlconf = PRACTICE_DOMAIN_URLCONF
         elif not validate_host(domain, patterns):
             raise DisallowedHost(
                 f"Invalid HTTP_HOST header: {host!r}. Add it to BOUNDARIES_ALLOWED_HOSTS "

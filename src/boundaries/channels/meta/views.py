@@ -4,7 +4,9 @@ A delivery is answered 200 only after every message in it is committed, so
 Meta retries a delivery we could not store; a redelivered event is stored once
 (the platform's message or comment id is the external id), and a delivery
 whose signed time stamps are older than Meta ever retries is refused with 403
-as a replay (``META_MAX_DELIVERY_AGE_HOURS``). Events for a Page
+as a replay (``META_MAX_DELIVERY_AGE_HOURS``). A delivery with no time stamp at
+all counts as too old unless every message in it is new: one that repeats a
+stored message is refused the same way. Events for a Page
 or Instagram account that no practice uses are ignored, as are shapes we do
 not read; both are logged by kind only.
 """
@@ -24,7 +26,8 @@ from django.views.decorators.http import require_http_methods
 
 from boundaries.channels.meta.parse import MetaEvent, MetaFormatError, parse_webhook
 from boundaries.channels.meta.signature import is_valid_signature, verify_challenge
-from boundaries.inbox.models import InboundRoute
+from boundaries.inbox.models import InboundRoute, Message
+from boundaries.practices.models import Practice
 
 __all__ = ["meta_webhook"]
 
@@ -52,17 +55,38 @@ def _verify(request: HttpRequest) -> HttpResponse:
     return _text(challenge, 200)
 
 
-def _ingest(events: tuple[MetaEvent, ...]) -> Counter[str]:
-    from boundaries.channels.meta.tasks import move_media_to_vault
-    from boundaries.inbox.actions import Arrival, do_ingest
-
+def _routes(events: tuple[MetaEvent, ...]) -> dict[str, Practice]:
     accounts = {event.account_id for event in events}
-    routes = {
+    return {
         route.address: route.practice
         for route in InboundRoute.objects.filter(
             kind=InboundRoute.Kind.META_PAGE, address__in=accounts
         ).select_related("practice")
     }
+
+
+def _all_new(events: tuple[MetaEvent, ...]) -> bool:
+    """Every event has an id and none is stored yet (events no practice takes aside)."""
+    routes = _routes(events)
+    for event in events:
+        practice = routes.get(event.account_id)
+        if practice is None:
+            continue
+        if not event.external_id:
+            return False
+        stored = Message.objects.filter(
+            practice=practice, channel=event.message.channel, external_id=event.external_id
+        )
+        if stored.exists():
+            return False
+    return True
+
+
+def _ingest(events: tuple[MetaEvent, ...]) -> Counter[str]:
+    from boundaries.channels.meta.tasks import move_media_to_vault
+    from boundaries.inbox.actions import Arrival, do_ingest
+
+    routes = _routes(events)
     outcome: Counter[str] = Counter()
     for event in events:
         practice = routes.get(event.account_id)
@@ -105,6 +129,11 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         # Meta stopped retrying long before this: a signed body this old is a replay.
         logger.warning("meta webhook: delivery stamped %s is too old; refused", parsed.sent_at)
         return _text("Delivery too old; refused as a replay.", 403)
+    if parsed.sent_at is None and parsed.events and not _all_new(parsed.events):
+        # No time to check: treated as too old, unless every message in it is one we have
+        # never seen (the signature, checked above, vouches that Meta sent it once).
+        logger.warning("meta webhook: delivery without a time stamp repeats a message; refused")
+        return _text("Delivery without a time stamp repeats a message; refused.", 403)
     for kind, count in sorted(Counter(parsed.ignored).items()):
         logger.info("meta webhook: ignored kind=%s count=%s", kind, count)
     try:
