@@ -126,9 +126,10 @@ def test_pages_before_sign_in_say_to_call_the_local_emergency_number(amara: Any)
         assert "call your local emergency number now" in footer(response.content.decode())
 
 
-def test_a_practices_own_domain_shows_its_numbers_before_sign_in(amara: Any) -> None:
+def test_a_practices_own_domain_serves_no_portal_page_to_carry_numbers(amara: Any) -> None:
+    """The portal answers only on the installation's own host (docs/security.md)."""
     from boundaries.practices.actions import do_add_domain
 
     do_add_domain(amara.practice, "portal.riverside.example")
     page = HttpClient().get("/portal/signin/some-token/", HTTP_HOST="portal.riverside.example")
-    assert '<a href="tel:999">999</a>' in footer(page.content.decode())
+    assert page.status_code == 404
