@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django_tasks import task
 
 from boundaries import clock
@@ -91,7 +92,7 @@ def _due(now: dt.datetime) -> list[_Due]:
         Digest.reviews.through.objects.filter(
             digest__therapist_id__in=waiting,
             digest__sent_at__isnull=False,
-            review_id__in=[pk for pk, _, _ in unread],
+            review__reviewed_at__isnull=True,
         ).values_list("digest__therapist_id", "review_id")
     )
     fresh = {
@@ -104,7 +105,16 @@ def _due(now: dt.datetime) -> list[_Due]:
         local = _local(now, recipient.practice)
         if local.time() >= recipient.digest_time:
             due.append(_Due(recipient, local.date(), sorted(fresh[recipient.pk])))
-    return due
+    # Today's digest already sent (or being sent): asked here, so the claim's insert
+    # fails only when two workers race.
+    taken = set(
+        Digest.objects.filter(
+            therapist_id__in=[d.therapist.pk for d in due], day__in={d.day for d in due}
+        )
+        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=now - STALE_CLAIM))
+        .values_list("therapist_id", "day")
+    )
+    return [d for d in due if (d.therapist.pk, d.day) not in taken]
 
 
 def _claim(due: _Due, now: dt.datetime) -> Digest | None:
