@@ -49,13 +49,24 @@ class Receiver:
         self.kills = 0
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "boundaries", "smtpd", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, timeout=60)
+        # On a loaded machine a start can take longer than a minute: start again rather
+        # than let the killer thread die and the senders retry forever.
+        for attempt in range(3):
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "boundaries", "smtpd", "--port", str(self.port)],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_for_port(self.port, timeout=60)
+            except TimeoutError:
+                self.process.kill()
+                self.process.wait()
+                if attempt == 2:
+                    raise
+            else:
+                return
 
     def kill(self) -> None:
         assert self.process is not None
