@@ -195,8 +195,8 @@ def test_it_ends_a_loop_with_an_auto_responder_after_one_reply(mail_practice: An
     assert Message.objects.count() == 5
 
 
-#: Urgent by the rubric (intent with a time), worded differently from CRISIS_TEXT.
-SECOND_CRISIS_TEXT = "I'm going to kill myself tonight. I'm sorry."
+#: The crisis email the loop guard once held back (means at hand, intent, a time).
+SECOND_CRISIS_TEXT = "I've got the pills and I'm going to take them all tonight"
 
 
 @pytest.fixture
@@ -254,7 +254,7 @@ def test_a_new_crisis_gets_its_reply_after_earlier_routine_and_crisis_replies(
     replies = _to(relay, "rowan@example.org")
     assert len(replies) == 3
     assert [b"has been alerted" in reply for reply in replies] == [False, True, True]
-    assert b"116 123" in replies[2] and b"kill" not in replies[2]
+    assert b"116 123" in replies[2] and b"pills" not in replies[2]
     assert len(_to(relay, "alice@alder.example")) == 2  # each crisis alerted the therapist
     latest = Message.objects.get(external_id="<again-2@example.org>")
     assert latest.action_runs.get(action="crisis_resources_reply").status == ActionRun.Status.DONE
