@@ -114,9 +114,6 @@ class _Context:
         """A post: "you" there is every reader, never one client."""
         return self.channel is OutboundChannel.SOCIAL_POST
 
-    def labelled(self, label: Label) -> bool:
-        return self.classification is not None and label in self.classification.labels
-
     def confident(self, label: Label) -> bool:
         """The classifier is sure of ``label`` by itself (it was trained on clients' words,
         not therapists', so alone it must be surer than for inbound triage)."""
