@@ -2,11 +2,12 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_guard.py [--rounds 50] [--no-classifier]
+    .venv/bin/python bench/bench_guard.py [--rounds 50] [--no-classifier] [--drafts PATH]
 
 It pins itself to CPU 0, warms up once, then times every draft in
-tests/data/guard_drafts.jsonl ``--rounds`` times and prints the percentiles,
-the machine and the command, ready for docs/benchmarks.md.
+tests/data/guard_drafts.jsonl (or ``--drafts``, e.g. tests/data/guard_eval.jsonl)
+``--rounds`` times and prints the percentiles, the machine, its load and the
+command, ready for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -57,12 +58,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--no-classifier", action="store_true")
+    parser.add_argument("--drafts", type=Path, default=DRAFTS_FILE)
     args = parser.parse_args()
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
     policy = make_policy()
-    cases = load_cases(policy)
+    cases = load_cases(policy, args.drafts)
     classifier = None if args.no_classifier else _classifier()
 
     for case in cases:  # warm-up: regex caches, classifier first call
@@ -94,7 +96,12 @@ def main() -> None:
         f"machine : {_cpu_model()}, {os.cpu_count()} CPUs, pinned to CPU 0; {platform.platform()}"
     )
     print(f"python  : {platform.python_version()}")
-    print(f"drafts  : {len(cases)} from {DRAFTS_FILE.relative_to(ROOT)} x {args.rounds} rounds")
+    drafts = args.drafts.resolve()
+    shown_drafts = drafts.relative_to(ROOT) if drafts.is_relative_to(ROOT) else drafts
+    print(f"drafts  : {len(cases)} from {shown_drafts} x {args.rounds} rounds")
+    if hasattr(os, "getloadavg"):
+        # Other processes on the machine show in p99 first: say how busy it was.
+        print("load    : {:.2f} {:.2f} {:.2f} (1, 5, 15 min)".format(*os.getloadavg()))
     print(f"classifier: {'load_default_classifier()' if classifier else 'none (expressions only)'}")
     print(
         f"per draft: p50 {_percentile(timings_ms, 0.50):.3f} ms, "

@@ -18,7 +18,15 @@ def invoke(*args: str, input_text: str | None = None) -> Any:
     return runner.invoke(app, list(args), input=input_text)
 
 
-def write_policy(tmp_path: Path, country: str = "GB") -> Path:
+#: A US practice's board, as a US therapist gives it to `init` (the template's is a placeholder).
+US_BOARD = (
+    "--body-name", "Board of Behavioral Sciences", "--body-short-name", "BBS",
+    "--body-address", "1625 North Market Blvd, Suite S-200, Sacramento, CA 95834",
+    "--body-url", "https://www.bbs.ca.gov",
+)  # fmt: skip
+
+
+def write_policy(tmp_path: Path, country: str = "GB", *extra: str) -> Path:
     target = tmp_path / "policy.toml"
     result = invoke(
         "init",
@@ -28,14 +36,17 @@ def write_policy(tmp_path: Path, country: str = "GB") -> Path:
         "Harbour Light Therapy",
         "--therapist-name",
         "Morgan Vale",
+        # North America's only fictional numbers (555) are placeholders to the check; a
+        # number in Ofcom's drama range reaches no one either, and is a valid number.
         "--phone",
-        "020 7946 0555" if country == "GB" else "+1 202 555 0143",
+        "020 7946 0555" if country == "GB" else "+44 20 7946 0555",
         "--email",
         "hello@harbour.example",
         "--website",
         "https://harbour.example",
         "--out",
         str(target),
+        *(extra or (US_BOARD if country == "US" else ())),
     )
     assert result.exit_code == 0, result.output
     return target
@@ -47,6 +58,57 @@ def test_it_writes_a_valid_policy_from_each_country_template(tmp_path: Path, cou
     result = invoke("policy", "check", str(target))
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
+
+
+def test_it_refuses_a_policy_with_a_placeholder_left_naming_the_key_and_line(
+    tmp_path: Path,
+) -> None:
+    target = write_policy(tmp_path, "US", "--timezone", "America/Chicago")  # no board given
+    result = invoke("policy", "check", str(target))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "policy.toml:" in lines[0]
+    assert "practice.professional_body.name" in lines[0]
+    assert "practice.professional_body.url" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_it_says_what_init_left_to_fill_in(tmp_path: Path) -> None:
+    target = tmp_path / "policy.toml"
+    result = invoke(
+        "init", "--country", "US", "--practice-name", "x", "--therapist-name", "y",
+        "--phone", "+1 202 555 0143", "--email", "a@b.example", "--website", "https://b.example",
+        "--out", str(target),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "replace the placeholders" in result.output
+    assert "practice.phone" in result.output
+    assert "practice.professional_body.url" in result.output
+
+
+def test_it_wants_all_of_the_bodys_details_or_none(tmp_path: Path) -> None:
+    result = invoke(
+        "init", "--country", "US", "--practice-name", "x", "--therapist-name", "y",
+        "--phone", "+44 20 7946 0555", "--email", "a@b.example", "--website", "https://b.example",
+        "--out", str(tmp_path / "p.toml"), "--body-name", "Board of Psychology",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--body-url" in result.output
+
+
+def test_it_checks_the_demo_practices_policy_as_valid(tmp_path: Path) -> None:
+    from boundaries.core.policy.templates import demo_source
+    from boundaries.practices.demo import demo_policy_source
+
+    for name, text in [
+        ("demo.toml", demo_policy_source()),
+        ("demo-us.toml", demo_source("US")),
+    ]:
+        target = tmp_path / name
+        target.write_text(text, encoding="utf-8")
+        result = invoke("policy", "check", str(target))
+        assert result.exit_code == 0, result.output
 
 
 def test_it_refuses_to_overwrite_a_policy_without_force(tmp_path: Path) -> None:

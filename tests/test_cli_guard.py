@@ -44,11 +44,20 @@ def test_it_exits_1_and_says_blocked_for_a_reply_to_a_review(tmp_path: Path) -> 
 
 
 def test_it_exits_1_and_asks_for_a_reason_when_there_are_only_warnings(tmp_path: Path) -> None:
-    text = "Would mean a lot if you could leave a few words about working together."
+    # A street address warns (clause location); an endorsement request always blocks now.
+    text = "The new rooms are at 12 High St, second floor."
     result = guard("--channel", "email", "--to", "past_client", draft(tmp_path, text))
     assert result.exit_code == 1
     assert "Warnings" in result.stdout
     assert "reason" in result.stdout
+    assert "“12 High St”" in result.stdout
+
+
+def test_it_says_blocked_for_a_request_for_a_review(tmp_path: Path) -> None:
+    text = "Would mean a lot if you could leave a few words about working together."
+    result = guard("--channel", "email", "--to", "past_client", draft(tmp_path, text))
+    assert result.exit_code == 1
+    assert "Blocked" in result.stdout
     assert "“leave a few words”" in result.stdout
 
 

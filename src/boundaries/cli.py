@@ -141,9 +141,22 @@ def init(
     timezone: Annotated[str | None, typer.Option(help="IANA timezone")] = None,
     output: Annotated[Path, typer.Option("--out", help="where to write")] = Path("policy.toml"),
     force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,
+    body_name: Annotated[
+        str | None, typer.Option(help="professional or licensing body, e.g. a state board")
+    ] = None,
+    body_short_name: Annotated[str | None, typer.Option(help="its short name")] = None,
+    body_address: Annotated[str | None, typer.Option(help="its postal address, one line")] = None,
+    body_url: Annotated[str | None, typer.Option(help="its website, https://...")] = None,
+    body_phone: Annotated[str | None, typer.Option(help="its telephone (optional)")] = None,
 ) -> None:
-    """Write a policy.toml from a country template, ready to edit and publish."""
+    """Write a policy.toml from a country template, ready to edit and publish.
+
+    The US template leaves the licensing board to fill in: give it with the --body-*
+    options, or edit the file; `boundaries policy check` refuses it until then.
+    """
     from boundaries.core.policy.loader import load_policy
+    from boundaries.core.policy.model import EthicsBody
+    from boundaries.core.policy.placeholders import find_placeholders
     from boundaries.core.policy.templates import available_templates, render_template
 
     code = country.strip().upper()
@@ -151,6 +164,27 @@ def init(
         fail(f"no template for {country!r}; available: {', '.join(available_templates())}")
     if output.exists() and not force:
         fail(f"{output} exists; pass --force to overwrite it")
+    body_parts = {
+        "--body-name": body_name,
+        "--body-short-name": body_short_name,
+        "--body-address": body_address,
+        "--body-url": body_url,
+    }
+    given = [flag for flag, value in body_parts.items() if value]
+    if (given or body_phone) and len(given) < len(body_parts):
+        missing = ", ".join(flag for flag in body_parts if flag not in given)
+        fail(f"the professional body needs all four of its details; missing {missing}")
+    body = (
+        EthicsBody(
+            name=body_name or "",
+            short_name=body_short_name or "",
+            address=body_address or "",
+            url=body_url or "",
+            phone=body_phone or None,
+        )
+        if given
+        else None
+    )
     with bad_input_is_one_line():
         text = render_template(
             code,
@@ -160,12 +194,17 @@ def init(
             email=email,
             website=website,
             timezone=timezone,
+            professional_body=body,
         )
         load_policy(text, filename=str(output))
         output.write_text(text, encoding="utf-8")
     out.print(
         f"Wrote {output}. Read it, adjust the wording, then `boundaries policy check {output}`."
     )
+    left = find_placeholders(text)
+    if left:
+        keys = ", ".join(placeholder.key for placeholder in left)
+        out.print(f"Before it can pass the check, replace the placeholders in: {keys}.")
 
 
 # ---------------------------------------------------------------------------- policy
@@ -173,8 +212,12 @@ def init(
 
 @policy_app.command("check")
 def policy_check(file: Path) -> None:
-    """Validate a policy.toml; errors name the line and key."""
+    """Validate a policy.toml; errors name the line and key, placeholders included."""
+    from boundaries.core.policy.placeholders import require_no_placeholders
+
     policy = load_policy_file(file)
+    with bad_input_is_one_line():
+        require_no_placeholders(read_text(file), filename=str(file))
     enabled = sum(1 for clause in policy.clauses.values() if clause.enabled)
     out.print(f"{file}: valid — {enabled} of {len(policy.clauses)} clauses enabled.")
 

@@ -21,6 +21,7 @@ from boundaries.core.guard import (
     check,
 )
 from boundaries.core.policy.model import CLAUSE_ORDER, Policy, Severity
+from boundaries.core.policy.templates import demo_policy
 from boundaries.core.types import (
     AgreedChannel,
     AgreementTerms,
@@ -28,7 +29,7 @@ from boundaries.core.types import (
     Label,
     ReminderDetail,
 )
-from tests.core.guard_drafts import format_table, load_cases, measure
+from tests.core.guard_drafts import DRAFTS_FILE, format_table, load_cases, measure
 from tests.core.guard_policy_factory import make_policy
 
 CLIENT = Recipient(RecipientStatus.PRESENT_CLIENT, "GB")
@@ -133,11 +134,30 @@ def test_it_finds_requests_for_endorsement(text: str) -> None:
     assert GuardRule.ENDORSEMENT_REQUEST in rules(result)
 
 
-def test_it_lets_an_endorsement_request_go_only_with_a_reason_when_the_clause_warns() -> None:
-    result = run("Pls leave us a review on Trustpilot", OutboundChannel.SMS)
-    assert [f.severity for f in result.findings] == [Severity.WARN]
-    assert result.needs_reason
-    assert not result.blocked
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pls leave us a review on Trustpilot",
+        "Hi Jo, if you have a minute, a 5-star review on Psychology Today would really help",
+        "Could you give my page a like on Facebook?",
+    ],
+)
+def test_it_blocks_an_endorsement_request_even_when_the_practice_chose_warnings(
+    text: str,
+) -> None:
+    # The policy says the therapist never asks: no typed reason can make it right.
+    policy = make_policy(severities={ClauseId.NO_ENDORSEMENTS: Severity.WARN})
+    result = run(text, OutboundChannel.SMS, policy=policy)
+    assert [(f.rule, f.severity) for f in result.findings] == [
+        (GuardRule.ENDORSEMENT_REQUEST, Severity.BLOCK)
+    ]
+    assert result.blocked
+    assert GuardRule.ENDORSEMENT_REQUEST in ALWAYS_BLOCK
+
+
+def test_it_reads_thanks_for_a_rating_as_a_review_reply_not_a_request() -> None:
+    result = run("Thank you for rating us so highly!", recipient=PAST)
+    assert rules(result) == {GuardRule.REVIEW_REPLY_TEXT}
 
 
 @pytest.mark.parametrize(
@@ -151,6 +171,93 @@ def test_it_lets_an_endorsement_request_go_only_with_a_reason_when_the_clause_wa
 )
 def test_it_leaves_everyday_uses_of_like_follow_and_share_alone(text: str) -> None:
     assert run(text).findings == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't worry about leaving a review, it's never expected.",
+        "I won't like, follow or share anything of yours, and I'll never ask you to.",
+        "We never ask clients for reviews or follows.",
+    ],
+)
+def test_it_does_not_read_a_promise_never_to_ask_as_a_request(text: str) -> None:
+    assert run(text).findings == ()
+
+
+def test_it_still_reads_a_reminder_to_like_as_a_request() -> None:
+    result = run("Don't forget to like and follow for more tips!", OutboundChannel.SOCIAL_POST)
+    assert rules(result) == {GuardRule.ENDORSEMENT_REQUEST}
+
+
+# -------------------------------------------------------- no-searching, no-following
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I googled you after our first session – hope that's OK!",
+        "Looked you up online to find your new number.",
+        "I searched your name to check I had the right address.",
+        "I came across your profile on LinkedIn.",
+        "When I searched online for you, an article came up.",
+    ],
+)
+def test_it_blocks_a_draft_that_reveals_a_search_for_the_client(text: str) -> None:
+    result = run(text)
+    assert rules(result) == {GuardRule.SEARCHED_CLIENT}
+    assert result.findings[0].clause is ClauseId.NO_SEARCHING
+    assert result.blocked
+    assert "welfare check" in result.findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Loved your Instagram post about the hike!",
+        "Saw your TikTok – so funny.",
+        "I read your blog post about moving house.",
+        "I saw the photos you posted from the wedding.",
+        "Your holiday snaps on Insta look amazing.",
+    ],
+)
+def test_it_blocks_a_draft_that_reveals_the_clients_own_content_was_seen(text: str) -> None:
+    result = run(text, OutboundChannel.SMS)
+    assert rules(result) == {GuardRule.FOLLOWED_CLIENT}
+    assert result.findings[0].clause is ClauseId.NO_FOLLOWING
+    assert result.blocked
+
+
+def test_it_finds_following_a_client_as_both_a_connection_and_following() -> None:
+    assert run("I've started following you on Insta, hope that's ok!").clauses == {
+        ClauseId.NO_CONNECTIONS,
+        ClauseId.NO_FOLLOWING,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't search for you online or follow you on social media.",
+        "I don't look clients up online, so do tell me anything you'd like me to know.",
+        "Have you googled your symptoms again? Let's talk about what you found.",
+        "I checked my calendar and can offer Wednesday.",
+        "I saw your email come in late last night.",
+        "I'd like to follow up on the form you sent.",
+    ],
+)
+def test_it_leaves_promises_the_clients_own_searches_and_everyday_words_alone(
+    text: str,
+) -> None:
+    result = run(text, agreement=CONTENT_BY_EMAIL)
+    assert not result.clauses & {ClauseId.NO_SEARCHING, ClauseId.NO_FOLLOWING}
+
+
+def test_it_reads_you_in_a_post_as_every_reader() -> None:
+    post = "Googled your symptoms at 3am? You're not alone. Our new article on health anxiety."
+    assert run(post, OutboundChannel.SOCIAL_POST, PUBLIC, None).findings == ()
+    confession = "Confession: I sometimes google new clients before the first session."
+    assert run(confession, OutboundChannel.SOCIAL_POST, PUBLIC, None).clauses == {
+        ClauseId.NO_SEARCHING
+    }
 
 
 # ------------------------------------------------------------------ no-social-business
@@ -231,6 +338,65 @@ def test_it_treats_where_the_therapist_is_as_a_check_in_only_on_social_media() -
     text = "I'm in the office now if you want to call."
     assert run(text, OutboundChannel.SMS).findings == ()
     assert run(text, OutboundChannel.SOCIAL_POST, PUBLIC, None).clauses == {ClauseId.LOCATION}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sunny day at our Camden office with the team! #checkin",
+        "Sharing my live location for the awareness walk!",
+        "Geotagged this one so you can see our little corner of Austin.",
+        "Morning from the waiting room #therapyoffice",
+        "We've moved! Unit 3, The Old Mill, HX7 8AD.",
+    ],
+)
+def test_it_finds_check_ins_and_live_location_in_a_public_post(text: str) -> None:
+    assert run(text, OutboundChannel.SOCIAL_POST, PUBLIC, None).clauses == {ClauseId.LOCATION}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's Mental Health Awareness Week. Samaritans are available on 116 123, day or night.",
+        "Struggling with your sleep? Our new article looks at what actually helps.",
+        "Anxiety is a normal human response. Here are three grounding techniques to try.",
+        "Reminder: 988 is the Suicide & Crisis Lifeline – call or text any time.",
+        "Men's Mental Health Month: checking in on a friend can be as simple as a text.",
+    ],
+)
+def test_it_lets_crisis_numbers_articles_and_awareness_posts_through(text: str) -> None:
+    assert run(text, OutboundChannel.SOCIAL_POST, PUBLIC, None).findings == ()
+
+
+class _Unsure:
+    """A classifier that leans one way without being sure, as the shipped one does."""
+
+    def __init__(self, label: Label, score: float) -> None:
+        self.label, self.score = label, score
+
+    def classify(self, text: str, subject: str = "") -> Classification:
+        scores = dict.fromkeys(Label, 0.0) | {self.label: self.score}
+        return Classification(scores=scores, labels=frozenset({self.label}))
+
+
+def test_it_does_not_take_a_post_saying_where_the_therapist_is_for_an_appointment() -> None:
+    # The shipped classifier gives "At the clinic all day today" a scheduling label at 0.33.
+    result = run(
+        "At the clinic all day today",
+        OutboundChannel.SOCIAL_POST,
+        PUBLIC,
+        None,
+        classifier=_Unsure(Label.SCHEDULING, 0.33),
+    )
+    assert result.clauses == {ClauseId.LOCATION}
+
+
+def test_it_never_lets_the_classifier_alone_call_a_post_session_content() -> None:
+    text = "Loneliness Awareness Week: a short piece on feeling lonely in a crowd."
+    classifier = _Unsure(Label.SESSION_CONTENT, 0.99)
+    assert (
+        run(text, OutboundChannel.SOCIAL_POST, PUBLIC, None, classifier=classifier).findings == ()
+    )
 
 
 def test_it_blocks_an_image_carrying_gps_coordinates_and_names_the_attachment() -> None:
@@ -436,3 +602,30 @@ def test_it_meets_its_precision_and_recall_floors_over_the_drafts(
         ClauseId.SESSION_CONTENT_EMAIL,
         ClauseId.SAFETY,
     }
+
+
+# ------------------------------------------------------------------- our own eval set
+EVAL_FILE = DRAFTS_FILE.with_name("guard_eval.jsonl")
+
+
+def test_it_meets_its_targets_on_our_own_eval_drafts() -> None:
+    # The same figures as scripts/eval_guard.py prints, on the shipped GB template.
+    policy = demo_policy("GB")
+    cases = load_cases(policy, EVAL_FILE)
+    scores, misses = measure(cases, policy, None)
+    table = format_table(scores, f"guard over {len(cases)} eval drafts") + "\n" + "\n".join(misses)
+    assert len(cases) >= 300
+    assert {case_clause for case in cases for case_clause in case.expected} >= set(CLAUSE_ORDER) - {
+        ClauseId.AMENDMENTS
+    }
+    for clause_id, score in scores.items():
+        assert score.recall >= 0.95, f"{clause_id} recall\n{table}"
+        assert score.precision >= 0.9, f"{clause_id} precision\n{table}"
+
+
+def test_it_blocks_every_request_for_an_endorsement_in_our_own_eval_drafts() -> None:
+    policy = demo_policy("GB")
+    for case in load_cases(policy, EVAL_FILE):
+        if ClauseId.NO_ENDORSEMENTS in case.expected:
+            result = check(case.draft, case.channel, case.recipient, policy, case.agreement)
+            assert result.blocked, case.line

@@ -35,16 +35,23 @@ from boundaries.core.types import AgreementTerms, ClauseId, Label, ReminderDetai
 __all__ = ["ALWAYS_BLOCK", "MAX_CLASSIFIED_CHARS", "check"]
 
 #: The score at which the classifier alone, without an expression, raises a finding.
-CLASSIFIER_ALONE = 0.8
+#: It learnt from clients' messages, not therapists': over the 829 drafts of
+#: tests/data/guard_eval.jsonl and guard_drafts.jsonl its session_content score
+#: reached 0.8 on 11 drafts that are not session content ("It was a joy working with
+#: you") and 0.9 on 3, while the expressions found every session-content draft.
+CLASSIFIER_ALONE = 0.9
 #: The classifier reads this much of a draft; the expressions read all of it (they are linear).
 MAX_CLASSIFIED_CHARS = 4000
 
 #: Findings that block whatever severity the practice chose: each is irreversible once
-#: sent (a public reply, an image's coordinates) or is the safety override itself.
+#: sent (a public reply, an image's coordinates, a request a client cannot unread), is
+#: something the policy says the therapist never does (ask for a review, a like, a
+#: follow or a testimonial), or is the safety override itself.
 ALWAYS_BLOCK = frozenset(
     {
         GuardRule.REVIEW_REPLY_CHANNEL,
         GuardRule.REVIEW_REPLY_TEXT,
+        GuardRule.ENDORSEMENT_REQUEST,
         GuardRule.IMAGE_GPS,
         GuardRule.CRISIS_FOOTER_MISSING,
     }
@@ -86,16 +93,26 @@ class _Context:
     parts: tuple[tuple[DraftPart, str], ...]  # subject and text, typography plain, footers masked
     classification: Classification | None
 
-    def search(self, pattern: re.Pattern[str]) -> Span | None:
-        """The first match in the subject, then in the text."""
+    def search(
+        self, pattern: re.Pattern[str], unless: tuple[re.Pattern[str], ...] = ()
+    ) -> Span | None:
+        """The first match in the subject, then in the text.
+
+        A match is passed over when one of ``unless`` matches the few words just before
+        it (``patterns.NEGATED_BEFORE``: "I won't follow you" admits nothing).
+        """
         for part, value in self.parts:
-            match = pattern.search(value)
-            if match is not None:
-                return Span(part, match.start(), match.end())
+            for match in pattern.finditer(value):
+                start = match.start()
+                window = max(0, start - patterns.LOOK_BEHIND)
+                if not any(before.search(value, window, start) for before in unless):
+                    return Span(part, start, match.end())
         return None
 
-    def labelled(self, label: Label) -> bool:
-        return self.classification is not None and label in self.classification.labels
+    @property
+    def public(self) -> bool:
+        """A post: "you" there is every reader, never one client."""
+        return self.channel is OutboundChannel.SOCIAL_POST
 
     def confident(self, label: Label) -> bool:
         """The classifier is sure of ``label`` by itself (it was trained on clients' words,
@@ -111,6 +128,10 @@ class _Context:
 
 
 _Rule = Callable[[_Context], Iterator[_Hit]]
+#: What a denial looks like just before a match ("I never", "we don't").
+_DENIED = (patterns.NEGATED_BEFORE,)
+#: ... and for a search or a look, also the client as the one who did it ("have you googled").
+_NOT_THE_THERAPIST = (patterns.NEGATED_BEFORE, patterns.CLIENT_DID_BEFORE)
 
 
 # --------------------------------------------------------------------------- reviews
@@ -138,14 +159,18 @@ def _review_reply(ctx: _Context) -> Iterator[_Hit]:
 # ------------------------------------------------------------------- no-endorsements
 def _endorsement_request(ctx: _Context) -> Iterator[_Hit]:
     """Clause no-endorsements: never ask for likes, follows, shares, reviews or testimonials."""
-    span = ctx.search(patterns.ENDORSEMENT_REQUEST)
+    span = ctx.search(
+        patterns.ENDORSEMENT_REQUEST,
+        unless=(patterns.NEGATED_BEFORE, patterns.THANKED_BEFORE, patterns.DONE_BEFORE),
+    )
     if span is not None:
         yield _Hit(
             GuardRule.ENDORSEMENT_REQUEST,
             "This asks the reader to like, follow, share, rate, review, recommend or endorse the "
-            "practice. The policy never asks for that: a client should not feel their care "
-            "depends on it, and a public endorsement reveals that they are in therapy. Anyone "
-            "can follow the practice's posts through its feed without becoming a fan.",
+            "practice, or to give a testimonial. The policy says the therapist never asks for "
+            "that: a client should not feel their care depends on it, and a public endorsement "
+            "reveals that they are in therapy. Anyone can follow the practice's posts through "
+            "its feed without becoming a fan. Take the request out.",
             span,
         )
 
@@ -153,13 +178,45 @@ def _endorsement_request(ctx: _Context) -> Iterator[_Hit]:
 # -------------------------------------------------------------------- no-connections
 def _connection_offer(ctx: _Context) -> Iterator[_Hit]:
     """Clause no-connections: no friend, follow or connection with a present or past client."""
-    span = ctx.search(patterns.CONNECTION_OFFER)
+    span = ctx.search(patterns.CONNECTION_OFFER, unless=_DENIED)
     if span is not None:
         yield _Hit(
             GuardRule.CONNECTION_OFFER,
             "This offers or accepts a connection on a social platform. The practice accepts no "
             "friend, follow or connection requests from present or past clients, to protect "
             "confidentiality and the therapeutic relationship.",
+            span,
+        )
+
+
+# ------------------------------------------------------------------------ no-searching
+def _searching(ctx: _Context) -> Iterator[_Hit]:
+    """Clause no-searching: the therapist does not search for clients online."""
+    pattern = patterns.SEARCHED_CLIENTS if ctx.public else patterns.SEARCHED
+    span = ctx.search(pattern, unless=_NOT_THE_THERAPIST)
+    if span is not None:
+        yield _Hit(
+            GuardRule.SEARCHED_CLIENT,
+            "This says the therapist looked a client up online. The policy says the therapist "
+            "does not search for clients: what a client wants the therapist to know, they bring "
+            "to a session. The one exception is a welfare check in a crisis, recorded as one "
+            "and talked over at the next session, not mentioned in passing in a message.",
+            span,
+        )
+
+
+# ------------------------------------------------------------------------ no-following
+def _following(ctx: _Context) -> Iterator[_Hit]:
+    """Clause no-following: the therapist does not view or follow clients' content."""
+    pattern = patterns.FOLLOWED_CLIENTS if ctx.public else patterns.FOLLOWED
+    span = ctx.search(pattern, unless=_NOT_THE_THERAPIST)
+    if span is not None:
+        yield _Hit(
+            GuardRule.FOLLOWED_CLIENT,
+            "This says the therapist saw, read or follows a client's own online content (posts, "
+            "photos, videos, a blog). The policy says the therapist does not view or follow "
+            "clients' content outside therapy: it would blur what is part of the treatment. A "
+            "client who wants to talk about something online brings it to a session.",
             span,
         )
 
@@ -177,7 +234,9 @@ def _social_business(ctx: _Context) -> Iterator[_Hit]:
                 "them. Use a channel the client agreed to.",
             )
         span = ctx.search(patterns.APPOINTMENT)
-        if span is not None or ctx.labelled(Label.SCHEDULING):
+        # Alone, the classifier must be sure: "At the clinic all day today" reads a little
+        # like scheduling to a model trained on clients' messages, and it is not.
+        if span is not None or ctx.confident(Label.SCHEDULING):
             yield _Hit(
                 GuardRule.SOCIAL_APPOINTMENT,
                 f"This deals with appointments by {channel_name}. Appointments are never "
@@ -251,11 +310,18 @@ def _session_content(ctx: _Context) -> Iterator[_Hit]:
         and ctx.agreement.session_content_by_email
     ):
         return
-    span = ctx.search(patterns.SESSION_CONTENT)
-    if span is None and channel is not OutboundChannel.SOCIAL_POST:
-        # Written to one person, a clinical word is about them; in a post it may be general.
-        span = ctx.search(patterns.CLINICAL_TERM)
-    if span is None and not ctx.confident(Label.SESSION_CONTENT):
+    if ctx.public:
+        # In a post "your sleep" and "grounding techniques" are for every reader:
+        # psychoeducation. Only a client's story is session content there.
+        span = ctx.search(patterns.CLIENT_STORY)
+    else:
+        span = ctx.search(patterns.SESSION_CONTENT)
+        if span is None:
+            # Written to one person, a clinical word is about them.
+            span = ctx.search(patterns.CLINICAL_TERM)
+    if span is None and (ctx.public or not ctx.confident(Label.SESSION_CONTENT)):
+        # The classifier cannot tell a post's general words from a client's own: in a post
+        # only the expressions for a client's story count.
         return
     evidence = (
         "The highlighted words read as session content"
@@ -302,6 +368,8 @@ _RULES: tuple[tuple[ClauseId, _Rule], ...] = (
     (ClauseId.NO_SOCIAL_BUSINESS, _social_business),
     (ClauseId.NO_ENDORSEMENTS, _endorsement_request),
     (ClauseId.NO_CONNECTIONS, _connection_offer),
+    (ClauseId.NO_SEARCHING, _searching),
+    (ClauseId.NO_FOLLOWING, _following),
     (ClauseId.LOCATION, _location),
 )
 

@@ -128,6 +128,8 @@ class GuardRule(enum.StrEnum):
     DISCREET_LOCK_SCREEN = "discreet-lock-screen"
     ENDORSEMENT_REQUEST = "endorsement-request"
     CONNECTION_OFFER = "connection-offer"
+    SEARCHED_CLIENT = "searched-client"
+    FOLLOWED_CLIENT = "followed-client"
     LOCATION_DETAIL = "location-detail"
     IMAGE_GPS = "image-gps"
     SESSION_CONTENT_UNAGREED = "session-content-unagreed"

@@ -9,6 +9,9 @@ only markup is ours.
 Each enabled clause is a section whose anchor is its clause id
 (``#no-social-business``), the same id the rules and tests use. The safety
 section comes first: it stands above every clause and cannot be switched off.
+Then a short section on what the policy covers (every kind of social media,
+blogs and forums included), because every clause that follows applies to all
+of it, whichever clauses a practice has switched on.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import re
 import textwrap
 from collections.abc import Iterator
 
-from boundaries.core.policy.loader import display_phone
+from boundaries.core.policy.loader import DEFAULT_PLATFORMS, display_phone
 from boundaries.core.policy.model import CLAUSE_ORDER, Clause, CrisisResources, Policy
+from boundaries.core.types import ClauseId
 
 __all__ = [
     "CONTACT_ANCHOR",
     "SAFETY_ANCHOR",
+    "SCOPE_ANCHOR",
     "country_name",
     "render_html",
     "render_markdown",
@@ -31,6 +36,7 @@ __all__ = [
 ]
 
 SAFETY_ANCHOR = "safety"
+SCOPE_ANCHOR = "scope"
 # Not "contact": the public page template has a section of that name around this fragment.
 CONTACT_ANCHOR = "contact-details"
 
@@ -46,6 +52,7 @@ _URL = re.compile(r"https?://[^\s<>\"]+")
 _TEXT_WIDTH = 78
 
 SAFETY_TITLE = "If you need help now"
+SCOPE_TITLE = "What this policy covers"
 CONTACT_TITLE = "Contact"
 
 
@@ -83,6 +90,23 @@ def _safety_lead(policy: Policy) -> str:
         "for a session or a reply. If a message you send on any channel suggests that you "
         f"may be at risk, {policy.practice.therapist_name} is alerted at once, and the "
         "automatic reply lists the numbers below."
+    )
+
+
+def _scope(policy: Policy) -> str:
+    """Every kind of social media, named plainly, so no clause reads as "only Facebook"."""
+    connections = policy.clauses.get(ClauseId.NO_CONNECTIONS)
+    named = connections.params.get("platforms") if connections is not None else None
+    platforms = list(named) if isinstance(named, tuple) and named else list(DEFAULT_PLATFORMS)
+    listed = platforms[0] if len(platforms) == 1 else ", ".join(platforms[:-1])
+    if len(platforms) > 1:
+        listed += " and " + platforms[-1]
+    return (
+        "This policy covers every kind of social media and online service, not only the "
+        f"best known: social networks such as {listed}, blogs, forums and discussion "
+        "boards, review and directory sites, photo and video sharing, and messaging and "
+        "chat apps, as well as email and text messages. Whatever it says applies wherever "
+        f"{policy.practice.therapist_name} and a client might come across each other online."
     )
 
 
@@ -167,6 +191,7 @@ def render_html(policy: Policy) -> str:
         )
         safety.append("  </ul>")
     out += _html_section(SAFETY_ANCHOR, SAFETY_TITLE, safety, "safety")
+    out += _html_section(SCOPE_ANCHOR, SCOPE_TITLE, [f"  <p>{_e(_scope(policy))}</p>"], "scope")
     for clause in _enabled(policy):
         out += _html_section(clause.id, clause.title, _html_blocks(clause.text), "clause")
     phone = policy.practice.phone
@@ -214,6 +239,7 @@ def render_markdown(policy: Policy) -> str:
             for line in resources.lines
         )
         out.append("")
+    out += [f"## {SCOPE_TITLE} {{#{SCOPE_ANCHOR}}}", "", _md(_scope(policy)), ""]
     for clause in _enabled(policy):
         out += [f"## {_md(clause.title)} {{#{clause.id}}}", ""]
         out += _md_blocks(clause.text)
@@ -263,6 +289,7 @@ def render_text(policy: Policy) -> str:
             out.append("  - " + wrapped[0].lstrip())
             out.extend(wrapped[1:])
         out.append("")
+    out += [f"{SCOPE_TITLE} [{SCOPE_ANCHOR}]", "", *_wrap(_scope(policy), "  "), ""]
     for number, clause in enumerate(_enabled(policy), start=1):
         out += [f"{number}. {clause.title} [{clause.id}]", ""]
         out += _text_blocks(clause.text)

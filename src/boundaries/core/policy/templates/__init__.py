@@ -5,6 +5,11 @@ practice's own details. ``render_template`` fills them with TOML-escaped
 strings, so whatever a therapist types (quotes, backslashes, newlines) can
 never change the structure of the file. The wording of every clause is ours,
 written to be edited.
+
+The US template cannot know which state board licenses a therapist: its
+``[practice.professional_body]`` holds placeholders that ``boundaries policy
+check`` refuses (``placeholders.py``) until they are replaced by hand or given
+to ``render_template(professional_body=...)``.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ from importlib import resources
 
 from boundaries.core.contacts import ContactError, normalise_phone
 from boundaries.core.policy.loader import DEFAULT_FEED_PATH, load_policy
-from boundaries.core.policy.model import Policy
+from boundaries.core.policy.model import EthicsBody, Policy
 
 __all__ = [
     "DEMO_EMAIL",
     "DEMO_PRACTICE_NAME",
     "available_templates",
     "demo_policy",
+    "demo_source",
     "render_template",
     "template_source",
     "toml_string",
@@ -39,7 +45,21 @@ _FIELDS = frozenset(
 
 DEMO_PRACTICE_NAME = "Riverside Therapy"
 DEMO_EMAIL = "inbox@riverside-therapy.example"
-_DEMO_PHONES = {"GB": "+442079460123", "US": "+12025550143"}
+#: The demo practice's one number, in the range Ofcom keeps for drama: it reaches no one.
+#: (North America's only such range, 555, is what the placeholder check refuses.)
+_DEMO_PHONE = "+442079460123"
+#: The US template leaves the licensing board to the therapist; the demo names a real
+#: national body that hears ethics complaints, so the demo policy has no placeholder left.
+_DEMO_BODIES = {
+    "US": EthicsBody(
+        name="American Psychological Association",
+        short_name="APA",
+        address="750 First Street NE, Washington, DC 20002-4242",
+        url="https://www.apa.org",
+    ),
+}
+_BODY_HEADER = "[practice.professional_body]"
+_BODY_LINE = re.compile(r"^(?:name|short_name|address|url|phone)\s*=")
 
 
 def available_templates() -> list[str]:
@@ -68,11 +88,14 @@ def render_template(
     email: str,
     website: str,
     timezone: str | None = None,
+    professional_body: EthicsBody | None = None,
 ) -> str:
     """policy.toml text for one practice: the country template with its details filled in.
 
     The phone number is written in E.164 when it can be read for the country;
     otherwise it is written as given, for the loader to report with its line.
+    ``professional_body`` replaces the template's body (the US template's is a
+    placeholder); its phone, if any, is written as given.
     """
     code = country.strip().upper()
     source = template_source(code)
@@ -96,7 +119,26 @@ def render_template(
     unknown = set(_MARKER.findall(source)) - _FIELDS
     if unknown:  # a template bug, caught by the template tests
         raise ValueError(f"template {code} has unknown markers: {sorted(unknown)}")
-    return _MARKER.sub(fill, source)
+    text = _MARKER.sub(fill, source)
+    return text if professional_body is None else _with_body(text, professional_body)
+
+
+def _with_body(text: str, body: EthicsBody) -> str:
+    """``text`` with the keys of its ``[practice.professional_body]`` table replaced."""
+    lines = text.split("\n")
+    start = lines.index(_BODY_HEADER) + 1
+    end = start
+    while end < len(lines) and _BODY_LINE.match(lines[end]):
+        end += 1
+    values = {
+        "name": body.name,
+        "short_name": body.short_name,
+        "address": body.address,
+        "url": body.url,
+        "phone": body.phone,
+    }
+    written = [f"{key} = {toml_string(value.strip())}" for key, value in values.items() if value]
+    return "\n".join([*lines[:start], *written, *lines[end:]])
 
 
 def toml_string(value: str) -> str:
@@ -124,6 +166,27 @@ _ESCAPES = {
 }
 
 
+def _template_for(code: str) -> str:
+    return code if code in available_templates() else _BORROWED.get(code, "GB")
+
+
+def demo_source(country: str = "GB") -> str:
+    """The demo practice's policy.toml under the template ``demo_policy(country)`` uses.
+
+    Fictional throughout, and free of placeholders: it passes ``boundaries policy check``.
+    """
+    template = _template_for((country or "GB").strip().upper())
+    return render_template(
+        template,
+        practice_name=DEMO_PRACTICE_NAME,
+        therapist_name="Sam Rivera",
+        phone=_DEMO_PHONE,
+        email=DEMO_EMAIL,
+        website="https://riverside-therapy.example",
+        professional_body=_DEMO_BODIES.get(template),
+    )
+
+
 @functools.lru_cache(maxsize=16)
 def demo_policy(country: str = "GB") -> Policy:
     """A loaded policy for the fictional demo practice, Riverside Therapy.
@@ -134,16 +197,8 @@ def demo_policy(country: str = "GB") -> Policy:
     crisis resources when the template lists them. Cached: treat it as read-only.
     """
     code = (country or "GB").strip().upper()
-    template = code if code in available_templates() else _BORROWED.get(code, "GB")
-    text = render_template(
-        template,
-        practice_name=DEMO_PRACTICE_NAME,
-        therapist_name="Sam Rivera",
-        phone=_DEMO_PHONES.get(template, _DEMO_PHONES["GB"]),
-        email=DEMO_EMAIL,
-        website="https://riverside-therapy.example",
-    )
-    policy = load_policy(text, filename=f"demo-{template.lower()}.toml")
+    template = _template_for(code)
+    policy = load_policy(demo_source(code), filename=f"demo-{template.lower()}.toml")
     if code != template and code in policy.crisis:
         practice = dataclasses.replace(policy.practice, country=code)
         crisis = {code: policy.crisis[code], **policy.crisis}
