@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from boundaries.cli import app
+from boundaries.cli.app import app
 
 runner = CliRunner()
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from boundaries.cli import app as cli_app
+from boundaries.cli.app import app as cli_app
 from boundaries.core.policy import PolicyError as ExportedPolicyError
 from boundaries.core.policy import load_policy as exported_load_policy
 from boundaries.core.policy.errors import PolicyError
