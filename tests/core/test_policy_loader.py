@@ -144,6 +144,16 @@ def test_a_syntax_error_at_the_end_of_the_file_names_the_last_line() -> None:
     assert error.line == 3
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["[" * 100_000 + "]" * 100_000, "{a=" * 1000 + "1" + "}" * 1000],
+    ids=["arrays", "tables"],
+)
+def test_a_document_nested_too_deeply_for_tomllib_is_a_policy_error(value: str) -> None:
+    error = load_error(f"a = {value}\n")
+    assert str(error) == "policy.toml: not valid TOML: arrays or inline tables nested too deeply"
+
+
 def test_an_empty_file_is_missing_the_practice() -> None:
     error = load_error("")
     assert error.line is None
