@@ -23,10 +23,12 @@ from boundaries.cli import (
     triage,
     vault,
 )
+from boundaries.cli.output import OneLineUsageErrors
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    cls=OneLineUsageErrors,
     help="Boundaries: a practice's social media and communications policy, kept.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
