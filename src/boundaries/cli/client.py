@@ -80,6 +80,8 @@ def client_list(
     status: Annotated[str | None, typer.Option(help="present, past or prospective")] = None,
 ) -> None:
     """List clients with their current agreement."""
+    if status is not None and status not in Client.Status.values:
+        fail(f"--status must be one of {', '.join(Client.Status.values)}, not {status!r}")
     target = get_practice(practice)
     clients = Client.objects.filter(practice=target).prefetch_related("agreements")
     if status:

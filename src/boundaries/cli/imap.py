@@ -10,7 +10,7 @@ import typer
 from imapclient.exceptions import IMAPClientError
 
 from boundaries.channels.email.imap import poll_account, seal_password
-from boundaries.cli.inputs import PracticeOpt, get_practice
+from boundaries.cli.inputs import PracticeOpt, get_practice, port_number, whole_seconds
 from boundaries.cli.output import err, fail, out
 from boundaries.inbox.models import MailboxAccount
 
@@ -23,7 +23,7 @@ app = typer.Typer(help="Mailboxes at the practice's provider, polled over IMAP."
 def imap_add(
     host: Annotated[str, typer.Option()],
     username: Annotated[str, typer.Option()],
-    port: Annotated[int, typer.Option()] = 993,
+    port: Annotated[int, typer.Option(callback=port_number)] = 993,
     ssl: Annotated[bool, typer.Option("--ssl/--no-ssl")] = True,
     folder: Annotated[str, typer.Option()] = "INBOX",
     practice: PracticeOpt = None,
@@ -48,7 +48,9 @@ def imap_add(
 @app.command("poll")
 def imap_poll(
     once: Annotated[bool, typer.Option(help="poll each mailbox once, then exit")] = False,
-    interval: Annotated[int, typer.Option(help="seconds between polls")] = 60,
+    interval: Annotated[
+        int, typer.Option(help="seconds between polls", callback=whole_seconds)
+    ] = 60,
 ) -> None:
     """Fetch new mail from every mailbox and triage it."""
     while True:

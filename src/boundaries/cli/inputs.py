@@ -6,6 +6,7 @@ Every helper here either returns what was asked for or ends the command with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,14 +29,54 @@ __all__ = [
     "get_client",
     "get_practice",
     "load_policy_file",
+    "port_number",
+    "process_count",
     "read_text",
+    "seconds",
+    "whole_seconds",
 ]
 
 _Result = TypeVar("_Result")
 
+#: The longest wait between polls or checks: anything longer is a typing mistake.
+MAX_INTERVAL_SECONDS = 24 * 60 * 60
+MAX_PROCESSES = 64
+
 PracticeOpt = Annotated[
     str | None, typer.Option("--practice", help="practice slug (needed when there are several)")
 ]
+
+
+# Option callbacks: Typer reports their BadParameter as "Invalid value for '--port': ...",
+# one line and exit 2 (boundaries.cli.output.OneLineUsageErrors), before the command runs.
+
+
+def port_number(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise typer.BadParameter(f"{value} is not a port number (1 to 65535)")
+    return value
+
+
+def seconds(value: float) -> float:
+    if not (math.isfinite(value) and 0 < value <= MAX_INTERVAL_SECONDS):
+        raise typer.BadParameter(
+            f"{value} is not a number of seconds above 0 and at most {MAX_INTERVAL_SECONDS}"
+        )
+    return value
+
+
+def whole_seconds(value: int) -> int:
+    if not 1 <= value <= MAX_INTERVAL_SECONDS:
+        raise typer.BadParameter(
+            f"{value} is not a number of seconds from 1 to {MAX_INTERVAL_SECONDS}"
+        )
+    return value
+
+
+def process_count(value: int) -> int:
+    if not 1 <= value <= MAX_PROCESSES:
+        raise typer.BadParameter(f"{value} is not a number of processes from 1 to {MAX_PROCESSES}")
+    return value
 
 
 @contextmanager

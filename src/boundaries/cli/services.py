@@ -14,13 +14,14 @@ import time
 from typing import Annotated, Any
 
 import typer
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import call_command, execute_from_command_line, get_commands
 from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
 from boundaries import clock
 from boundaries.channels.email.smtpd import make_controller
-from boundaries.cli.output import out
+from boundaries.cli.inputs import port_number, process_count, seconds
+from boundaries.cli.output import fail, out
 from boundaries.core.classifier import load_default_classifier
 from boundaries.practices.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.records.scheduling import run_due
@@ -36,6 +37,9 @@ app = typer.Typer()
 )
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (e.g. `boundaries manage collectstatic`)."""
+    name = ctx.args[0] if ctx.args else ""
+    if name and not name.startswith("-") and name not in {*get_commands(), "help", "version"}:
+        fail(f"no management command {name!r} (see `boundaries manage help`)")
     execute_from_command_line(["boundaries manage", *ctx.args])
 
 
@@ -49,9 +53,11 @@ def migrate() -> None:
 @app.command()
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
+    port: Annotated[int, typer.Option(callback=port_number)] = 8000,
     serve_site: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
-    smtp_port: Annotated[int, typer.Option(help="demo SMTP receiver port")] = 2525,
+    smtp_port: Annotated[
+        int, typer.Option(help="demo SMTP receiver port", callback=port_number)
+    ] = 2525,
 ) -> None:
     """Create the database, load a demo practice, and serve it with a worker and SMTP receiver."""
     call_command("migrate", interactive=False, verbosity=0)
@@ -91,8 +97,8 @@ def _start_children(commands: list[list[str]]) -> list[subprocess.Popen[bytes]]:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 8000,
-    workers: Annotated[int, typer.Option(help="web worker processes")] = 2,
+    port: Annotated[int, typer.Option(callback=port_number)] = 8000,
+    workers: Annotated[int, typer.Option(help="web worker processes", callback=process_count)] = 2,
 ) -> None:
     """Serve the site with gunicorn (behind a reverse proxy in production)."""
     _serve(host, port, workers)
@@ -116,7 +122,9 @@ def _serve(host: str, port: int, workers: int = 2) -> None:
 
 @app.command()
 def worker(
-    interval: Annotated[float, typer.Option(help="seconds between polls when idle")] = 0.5,
+    interval: Annotated[
+        float, typer.Option(help="seconds between polls when idle", callback=seconds)
+    ] = 0.5,
     batch: Annotated[bool, typer.Option(help="run what is queued, then exit")] = False,
 ) -> None:
     """Run background tasks (triage actions, replies, alerts) from the database queue."""
@@ -128,7 +136,9 @@ def worker(
 
 @app.command()
 def scheduler(
-    interval: Annotated[float, typer.Option(help="seconds between checks")] = 30.0,
+    interval: Annotated[
+        float, typer.Option(help="seconds between checks", callback=seconds)
+    ] = 30.0,
     once: Annotated[bool, typer.Option(help="enqueue what is due, then exit")] = False,
 ) -> None:
     """Enqueue periodic jobs (retention, audit checkpoints) once per period."""
@@ -143,7 +153,7 @@ def scheduler(
 @app.command()
 def smtpd(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
-    port: Annotated[int, typer.Option()] = 2525,
+    port: Annotated[int, typer.Option(callback=port_number)] = 2525,
 ) -> None:
     """Receive the practice's mail over SMTP (250 only after the message is stored)."""
     # Load the classifier before listening, so the first message is triaged at full speed.
