@@ -145,7 +145,9 @@ def generate_key(
     try:
         generate_key_file(path)
     except FileExistsError:
-        _fail(f"{path} already exists; a signing key is never overwritten")
+        if path.exists():
+            _fail(f"{path} already exists; a signing key is never overwritten")
+        _fail(f"{path.parent}: not a folder")  # a file stands where the folder would be made
     except OSError as error:
         _fail(f"{path}: {error.strerror or 'cannot be written'}")
     _out.print(f"wrote {path}")

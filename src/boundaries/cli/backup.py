@@ -88,6 +88,8 @@ def backup(
             result = create_backup(output, reporter=reporter)
     except (BackupError, KeyringError) as error:
         _fail(str(error))
+    except OSError as error:  # the folder cannot be made or written
+        _fail(f"{error.filename or output}: {error.strerror or error}")
     vault = "" if result.vault_included else "; vault files not included (remote storage)"
     _out.print(f"[green]✓[/] Backup written: {escape(str(result.path))}")
     files = f"{result.files} file{'' if result.files == 1 else 's'}"

@@ -152,7 +152,11 @@ def client_import(file: Path, practice: PracticeOpt = None) -> None:
     (handles as ``platform:handle`` separated by spaces or semicolons).
     """
     text = read_text(file)
-    rows = list(csv.DictReader(text.splitlines()))
+    try:
+        # strict: a quote left open is an error, not one field swallowing the rest of the file
+        rows = list(csv.DictReader(text.splitlines(), strict=True))
+    except csv.Error as error:
+        fail(f"{file}: not readable as CSV: {error}")
     if not rows:
         fail(f"{file}: no rows (the first line must name the columns)")
     missing = {"first_name", "last_name"} - set(rows[0].keys())
