@@ -8,7 +8,6 @@ import typer
 
 from boundaries.cli.inputs import PracticeOpt, bad_input_is_one_line, get_practice
 from boundaries.cli.output import EXIT_BAD_INPUT, err, out
-from boundaries.practices.calendar import import_ics
 
 __all__ = ["app"]
 
@@ -18,6 +17,9 @@ app = typer.Typer(help="Appointments from the practice's calendar.")
 @app.command("import")
 def calendar_import(file: Path, practice: PracticeOpt = None) -> None:
     """Import appointment times from a .ics export; attendees are matched by email."""
+    # Imported on use: icalendar adds a twentieth to every command's start-up.
+    from boundaries.practices.calendar import import_ics
+
     with bad_input_is_one_line():
         data = file.read_bytes()
     report = import_ics(get_practice(practice), data)
