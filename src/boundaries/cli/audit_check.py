@@ -18,8 +18,8 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.markup import escape
 
-from boundaries.audit.chain import EXPORT_FORMAT, load_public_key
 from boundaries.audit.chain import check_export as check
+from boundaries.audit.chain import load_public_key
 from boundaries.cli.output import EXIT_BAD_INPUT
 from boundaries.cli.output import fail as _fail
 from boundaries.cli.output import out as _out
@@ -75,11 +75,8 @@ def check_export(
         _fail(f"{path}: {error.strerror or 'cannot be read'}")
     except (UnicodeDecodeError, ValueError):
         _fail(f"{path}: not a JSON file")
-    if not isinstance(data, dict) or (data.get("format"), data.get("version")) != (
-        EXPORT_FORMAT,
-        1,
-    ):
-        _fail(f"{path}: not an audit export (a {EXPORT_FORMAT} version 1 file)")
+    if not isinstance(data, dict):
+        _fail(f"{path}: not an audit export")
     trusted = read_public_keys(public_key) if public_key else None
     report = check(data, trusted_keys=trusted)
     for line in report.problems:
