@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["BAD", "Bad"]
+from tests.installed.shell import Result
+
+__all__ = ["BAD", "BAD_ELSEWHERE", "BAD_REGISTER", "Bad", "assert_one_line_and_exit_2"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,14 @@ class Bad:
     says: str = ""
     stdin: str = ""
     env: dict[str, str] = field(default_factory=dict)
+
+
+def assert_one_line_and_exit_2(case: Bad, result: Result) -> None:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stdout + result.stderr, result.describe()
+    assert result.returncode == 2, result.describe()
+    assert len(lines) == 1, result.describe()
+    assert case.says in lines[0], result.describe()
 
 
 def bad(
@@ -515,3 +525,9 @@ BAD: tuple[Bad, ...] = (
         says="Missing option '--therapist'"),
 )
 # fmt: on
+
+#: The practices and their clients, agreements, appointments, mailboxes and platform audits:
+#: run as their own test module so that pytest-xdist can run it beside the others.
+REGISTER = {"practice", "client", "agreement", "calendar", "imap", "exports"}
+BAD_REGISTER = tuple(case for case in BAD if case.args[0] in REGISTER)
+BAD_ELSEWHERE = tuple(case for case in BAD if case.args[0] not in REGISTER)
