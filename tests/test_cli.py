@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from boundaries.cli import app
+from boundaries.cli.app import app
 
 runner = CliRunner()
 
@@ -226,7 +226,7 @@ def test_the_demo_links_alerts_to_the_port_it_serves(
 ) -> None:
     from django.conf import settings
 
-    from boundaries import cli
+    from boundaries.cli import services
     from boundaries.inbox.models import Message
     from boundaries.inbox.tasks import alert_text
 
@@ -241,8 +241,8 @@ def test_the_demo_links_alerts_to_the_port_it_serves(
     def serve(host: str, port: int) -> None:
         seen["alert"] = alert_text(Message(pk=7))  # what this process would write
 
-    monkeypatch.setattr(cli, "_start_children", start_children)
-    monkeypatch.setattr(cli, "_serve", serve)
+    monkeypatch.setattr(services, "_start_children", start_children)
+    monkeypatch.setattr(services, "_serve", serve)
     result = invoke("demo", "--host", host, "--port", "8765", "--smtp-port", "2626")
     assert result.exit_code == 0, result.output
     assert seen["children"] == site

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from boundaries.cli_guard import app as installed_app
-from boundaries.cli_guard import make_app
+from boundaries.cli.guard import app as installed_app
+from boundaries.cli.guard import make_app
 from tests.core.guard_policy_factory import make_policy
 
 runner = CliRunner()

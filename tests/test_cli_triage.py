@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from boundaries.cli import app
+from boundaries.cli.app import app
 
 runner = CliRunner()
 

@@ -84,6 +84,23 @@ def test_it_requires_date_and_terms_for_session_content_by_email(practice: Any) 
     assert client.agreements.count() == 0
 
 
+@pytest.mark.parametrize("slug", ["Bad Slug!", "!!!", "UPPER", "a" * 61])
+def test_it_refuses_a_practice_address_name_that_is_not_a_slug(db: Any, slug: str) -> None:
+    with pytest.raises(actions.ActionError, match="lower-case letters, digits and hyphens"):
+        actions.do_create_practice(name="Harbour Light", country="GB", slug=slug)
+
+
+def test_it_refuses_a_practice_name_with_nothing_to_make_an_address_of(db: Any) -> None:
+    with pytest.raises(actions.ActionError, match="an address name"):
+        actions.do_create_practice(name="!!!", country="GB")
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "../etc/passwd"])
+def test_it_refuses_a_timezone_that_is_not_an_iana_name(db: Any, name: str) -> None:
+    with pytest.raises(actions.ActionError, match="timezone must be an IANA name"):
+        actions.do_create_practice(name="Harbour Light", country="GB", timezone_name=name)
+
+
 def test_it_rejects_unknown_channels(practice: Any) -> None:
     client = add_client(practice)
     with pytest.raises(actions.ActionError, match="channels must be among"):

@@ -1,5 +1,5 @@
 """``python -m boundaries``: the same as the ``boundaries`` command."""
 
-from boundaries.cli import main
+from boundaries.cli.main import main
 
 main()

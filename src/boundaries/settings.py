@@ -151,7 +151,10 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'boundaries.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db))}
+try:
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db))}
+except ValueError as error:  # an unknown scheme, a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be used: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; synchronous=FULL makes each
     # commit durable before we acknowledge a message; IMMEDIATE takes the write

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry
 from boundaries.audit.store import write_checkpoint
-from boundaries.cli import app
+from boundaries.cli.app import app
 from tests.audit.conftest import append_entries
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_it_exports_a_range_a_third_party_can_check_without_a_database(
 
     # The check runs in a fresh interpreter that never sets Django up.
     checker = (
-        "import sys\nfrom boundaries.cli_audit import app\n"
+        "import sys\nfrom boundaries.cli.audit_check import app\n"
         "try:\n    app(sys.argv[1:])\n"
         "finally:\n    assert 'django' not in sys.modules, 'check-export set Django up'\n"
     )

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry, ChainHead
 from boundaries.backups.snapshot import CHUNK_SIZE, create_backup
-from boundaries.cli import app
+from boundaries.cli.app import app
 from boundaries.practices.models import Client
 from boundaries.vault.crypto import HEADER_SIZE, TAG_SIZE
 from boundaries.vault.files import open_decrypted

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from boundaries.cli import app as cli_app
+from boundaries.cli.app import app as cli_app
 from boundaries.core.policy import PolicyError as ExportedPolicyError
 from boundaries.core.policy import load_policy as exported_load_policy
 from boundaries.core.policy.errors import PolicyError
@@ -142,6 +142,16 @@ def test_a_syntax_error_names_its_line() -> None:
 def test_a_syntax_error_at_the_end_of_the_file_names_the_last_line() -> None:
     error = load_error('schema = 1\n[practice]\nname = "x')
     assert error.line == 3
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[" * 100_000 + "]" * 100_000, "{a=" * 1000 + "1" + "}" * 1000],
+    ids=["arrays", "tables"],
+)
+def test_a_document_nested_too_deeply_for_tomllib_is_a_policy_error(value: str) -> None:
+    error = load_error(f"a = {value}\n")
+    assert str(error) == "policy.toml: not valid TOML: arrays or inline tables nested too deeply"
 
 
 def test_an_empty_file_is_missing_the_practice() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from boundaries.cli import app
+from boundaries.cli.app import app
 from boundaries.exports.models import ExportAudit
 from boundaries.practices import actions as practice_actions
 from tests.exports.support import zip_folder, zip_members

@@ -17,7 +17,7 @@ from django.test import Client as HttpClient
 from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry
-from boundaries.cli import app
+from boundaries.cli.app import app
 from boundaries.practices import actions
 from boundaries.practices.models import Client, Practice
 from boundaries.practices.scope import practice_scoped_models

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from typer.testing import CliRunner
 
-from boundaries.cli import app
+from boundaries.cli.app import app
 from boundaries.practices import actions
 from boundaries.practices.models import Practice, Therapist
 from tests.tenancy.conftest import CRISIS_TEXT, email_arrival

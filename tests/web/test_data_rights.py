@@ -14,7 +14,7 @@ from django.test import Client as HttpClient
 from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry
-from boundaries.cli import app
+from boundaries.cli.app import app
 from boundaries.practices import actions
 from tests.tenancy.conftest import (
     CRISIS_TEXT,

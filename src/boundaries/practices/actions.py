@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -71,6 +72,16 @@ def _country(value: str) -> str:
     return code
 
 
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ActionError(
+            f"timezone must be an IANA name such as Europe/London, not {name!r}"
+        ) from None
+    return name
+
+
 def _limit(name: str, value: int) -> int:
     if value < 0:
         raise ActionError(f"{name} must be 0 (no limit) or more, not {value}")
@@ -93,6 +104,11 @@ def do_create_practice(
     if not name.strip():
         raise ActionError("a practice needs a name")
     slug = slug or slugify(name)[:60]
+    if not slug or slug != slugify(slug) or len(slug) > 60:  # it is part of the site's addresses
+        raise ActionError(
+            "an address name is up to 60 lower-case letters, digits and hyphens, "
+            f"such as 'harbour-light', not {slug!r}"
+        )
     if slug.startswith("deleted-"):
         raise ActionError("addresses starting 'deleted-' are kept for deleted practices")
     with transaction.atomic():
@@ -102,7 +118,7 @@ def do_create_practice(
             name=name.strip(),
             slug=slug,
             country=_country(country),
-            timezone=timezone_name,
+            timezone=_timezone(timezone_name),
             professional_body=professional_body,
             max_clients=_limit("the client limit", max_clients),
             max_vault_bytes=_limit("the storage limit", max_vault_bytes),

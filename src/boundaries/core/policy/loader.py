@@ -187,6 +187,14 @@ def load_policy(source: str, filename: str = "policy.toml") -> Policy:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, source, filename) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively, with no depth limit of
+        # its own: a few hundred levels exhaust Python's stack. No policy nests beyond three.
+        raise PolicyError(
+            "valid TOML",
+            filename=filename,
+            message="not valid TOML: arrays or inline tables nested too deeply",
+        ) from None
     return _Loader(filename, locate_keys(source)).policy(data)
 
 

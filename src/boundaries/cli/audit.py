@@ -1,74 +1,48 @@
 """``boundaries audit``: verify the tamper-evident audit log, export slices, check exports.
 
 Exit codes: 0 verified; 1 the log or the export does not verify (the first bad
-entry is named); 2 bad input, as one line on stderr. ``check-export`` needs no
-database and no Django: a third party can run it on a file with the public key.
+entry is named); 2 bad input, as one line on stderr. ``check-export`` lives in
+``boundaries.cli.audit_check``: it needs no database and no Django, so a third
+party can run it on a file with the public key.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from boundaries.cli_output import EXIT_BAD_INPUT
-from boundaries.cli_output import err as _err
-from boundaries.cli_output import fail as _fail
-from boundaries.cli_output import out as _out
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from boundaries import clock
+from boundaries.audit.chain import fingerprint, public_key_pem
+from boundaries.audit.models import ChainHead
+from boundaries.audit.signing import SigningKeyError, generate_key_file, signing_key
+from boundaries.audit.store import AuditChainError, write_checkpoint
+from boundaries.audit.store import export as export_log
+from boundaries.audit.store import verify as verify_log
+from boundaries.cli.audit_check import EXIT_FAILED, PublicKeyOption, check_export, read_public_keys
+from boundaries.cli.output import EXIT_BAD_INPUT
+from boundaries.cli.output import err as _err
+from boundaries.cli.output import fail as _fail
+from boundaries.cli.output import out as _out
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "app"]
-
-EXIT_FAILED = 1
 
 app = typer.Typer(
     help="The tamper-evident audit log: verify, export, check an export.",
     no_args_is_help=True,
 )
 
-PublicKeyOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--public-key",
-        help="trust this public key (PEM, from `boundaries audit public-key`); repeatable",
-    ),
-]
-
-
-def _django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings")
-    import django
-
-    django.setup()
-
-
-def _read_public_keys(paths: list[Path]) -> list[Ed25519PublicKey]:
-    from boundaries.audit.chain import load_public_key
-
-    keys = []
-    for path in paths:
-        try:
-            keys.append(load_public_key(path.read_bytes()))
-        except OSError as error:
-            _fail(f"{path}: {error.strerror or 'cannot be read'}")
-        except ValueError:
-            _fail(f"{path}: not an Ed25519 public key in PEM form")
-    return keys
-
 
 def _site_public_keys(paths: list[Path] | None) -> list[Ed25519PublicKey]:
     """Keys given on the command line, else the public half of the site's signing key."""
     if paths:
-        return _read_public_keys(paths)
-    from boundaries.audit.signing import SigningKeyError, signing_key
-
+        return read_public_keys(paths)
     try:
         return [signing_key().public_key()]
     except SigningKeyError as error:
@@ -78,11 +52,6 @@ def _site_public_keys(paths: list[Path] | None) -> list[Ed25519PublicKey]:
 @app.command()
 def verify(public_key: PublicKeyOption = None) -> None:
     """Check every entry's hash and link, every checkpoint's signature, and that they agree."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    _django_setup()
-    from boundaries.audit.store import verify as verify_log
-
     keys = _site_public_keys(public_key)
     with Progress(
         "[progress.description]{task.description}",
@@ -121,10 +90,6 @@ def export(
     public_key: PublicKeyOption = None,
 ) -> None:
     """Write entries FROM..TO with their anchor, checkpoints and public key, for a third party."""
-    _django_setup()
-    from boundaries.audit.models import ChainHead
-    from boundaries.audit.store import export as export_log
-
     keys = _site_public_keys(public_key)
     if last is None:
         last = ChainHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
@@ -145,52 +110,12 @@ def export(
         )
 
 
-@app.command("check-export")
-def check_export(
-    path: Annotated[Path, typer.Argument(help="a file from `boundaries audit export`")],
-    public_key: PublicKeyOption = None,
-) -> None:
-    """Check an export on its own (no database): chain, anchor, checkpoint signatures."""
-    from boundaries.audit.chain import check_export as check
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        _fail(f"{path}: {error.strerror or 'cannot be read'}")
-    except (UnicodeDecodeError, ValueError):
-        _fail(f"{path}: not a JSON file")
-    if not isinstance(data, dict):
-        _fail(f"{path}: not an audit export")
-    trusted = _read_public_keys(public_key) if public_key else None
-    report = check(data, trusted_keys=trusted)
-    for line in report.problems:
-        _out.print(f"[red]✗[/] {escape(line)}")
-    if not report.ok:
-        raise typer.Exit(EXIT_FAILED)
-    signed = (
-        f"signed up to seq {report.signed_up_to}"
-        if report.signed_up_to is not None
-        else "no checkpoint inside the range"
-    )
-    _out.print(
-        f"[green]✓[/] seq {report.first_seq}–{report.last_seq}: "
-        f"{report.entries:,} entries chain from the anchor; {signed}"
-    )
-    if trusted is None:
-        fingerprints = ", ".join(item.get("fingerprint", "?") for item in data["public_keys"])
-        _out.print(
-            "[yellow]note:[/] checked with the key the file carries "
-            f"({fingerprints}); compare it with the fingerprint the practice published, "
-            "or pass --public-key"
-        )
+app.command("check-export")(check_export)
 
 
 @app.command("public-key")
 def public_key() -> None:
     """Print the public half of the signing key (PEM) and its fingerprint."""
-    _django_setup()
-    from boundaries.audit.chain import fingerprint, public_key_pem
-
     key = _site_public_keys(None)[0]
     sys.stdout.write(public_key_pem(key))
     _err.print(f"fingerprint (SHA-256): {fingerprint(key)}")
@@ -199,13 +124,8 @@ def public_key() -> None:
 @app.command()
 def checkpoint() -> None:
     """Sign the chain's head now (the scheduler does this every hour)."""
-    _django_setup()
-    from boundaries import clock
-    from boundaries.audit.signing import SigningKeyError
-    from boundaries.audit.store import AuditChainError, write_checkpoint
-
     try:
-        made: Any = write_checkpoint(clock.now())
+        made = write_checkpoint(clock.now())
     except SigningKeyError as error:
         _fail(str(error))
     except AuditChainError as error:
@@ -222,12 +142,12 @@ def generate_key(
     path: Annotated[Path, typer.Argument(help="where to write the new private key (mode 0600)")],
 ) -> None:
     """Create a signing key file; point BOUNDARIES_AUDIT_SIGNING_KEY_FILE at it."""
-    from boundaries.audit.signing import generate_key_file
-
     try:
         generate_key_file(path)
     except FileExistsError:
-        _fail(f"{path} already exists; a signing key is never overwritten")
+        if path.exists():
+            _fail(f"{path} already exists; a signing key is never overwritten")
+        _fail(f"{path.parent}: not a folder")  # a file stands where the folder would be made
     except OSError as error:
         _fail(f"{path}: {error.strerror or 'cannot be written'}")
     _out.print(f"wrote {path}")

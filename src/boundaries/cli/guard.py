@@ -8,7 +8,6 @@ terminal; JSON output carries positions, never the words.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -16,12 +15,13 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from PIL import Image, UnidentifiedImageError
 from rich.markup import escape
 
-from boundaries.cli_output import EXIT_BAD_INPUT
-from boundaries.cli_output import fail as _fail
-from boundaries.cli_output import out as _out
-from boundaries.core.classifier.base import Classifier
+from boundaries.cli.output import EXIT_BAD_INPUT
+from boundaries.cli.output import fail as _fail
+from boundaries.cli.output import out as _out
+from boundaries.core.classifier import load_default_classifier
 from boundaries.core.guard import (
     Draft,
     DraftPart,
@@ -33,7 +33,10 @@ from boundaries.core.guard import (
     RecipientStatus,
     check,
 )
+from boundaries.core.policy.errors import PolicyError
+from boundaries.core.policy.loader import load_policy
 from boundaries.core.policy.model import Policy, Severity
+from boundaries.core.policy.templates import demo_policy
 from boundaries.core.types import AgreedChannel, AgreementTerms, ReminderDetail
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "app", "make_app", "read_image_meta"]
@@ -51,45 +54,20 @@ class BadInputError(Exception):
 def load_policy_source(path: Path | None) -> Policy:
     """``--policy FILE`` through the policy loader, or the demo policy when none is given."""
     if path is None:
-        # Looked up by name: the demo policy is written beside this module and may not exist yet.
-        demo_policy = getattr(
-            importlib.import_module("boundaries.core.policy"), "demo_policy", None
-        )
-        if demo_policy is None:
-            raise BadInputError("no demo policy on this installation: pass --policy FILE")
-        policy: Policy = demo_policy()
-        return policy
-    try:
-        from boundaries.core.policy.errors import PolicyError
-        from boundaries.core.policy.loader import load_policy
-    except ImportError:
-        raise BadInputError("this installation cannot read policy files yet") from None
+        return demo_policy()
     try:
         text = path.read_text(encoding="utf-8")
-        loaded: Policy = load_policy(text, filename=str(path))
+        return load_policy(text, filename=str(path))
     except PolicyError as error:
         raise BadInputError(str(error)) from None
     except OSError as error:
         raise BadInputError(f"{path}: {error.strerror or 'cannot be read'}") from None
     except UnicodeDecodeError:
         raise BadInputError(f"{path}: not UTF-8 text") from None
-    return loaded
-
-
-def _default_classifier() -> Classifier | None:
-    """The shipped classifier once it is installed; until then the guard's expressions alone."""
-    module = importlib.import_module("boundaries.core.classifier")
-    load_default_classifier = getattr(module, "load_default_classifier", None)
-    if load_default_classifier is None:
-        return None
-    classifier: Classifier = load_default_classifier()
-    return classifier
 
 
 def read_image_meta(path: Path) -> ImageMeta | None:
     """What the guard needs to know of an attached file: for an image, whether it has GPS."""
-    from PIL import Image, UnidentifiedImageError
-
     gps_ifd = 0x8825  # EXIF pointer to the GPS block
     try:
         with Image.open(path) as image:
@@ -282,7 +260,7 @@ def make_app(policy_source: PolicySource = load_policy_source) -> typer.Typer:
             _fail(f"--country {country!r} has no crisis resources (known: {known})")
         recipient = Recipient(status, country.strip().upper() if country else None)
         result = check(
-            draft, outbound, recipient, chosen_policy, terms, classifier=_default_classifier()
+            draft, outbound, recipient, chosen_policy, terms, classifier=load_default_classifier()
         )
         if output == "json":
             sys.stdout.write(json.dumps(result_as_json(result), indent=2) + "\n")

@@ -16,12 +16,15 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from boundaries.cli_output import EXIT_BAD_INPUT
-from boundaries.cli_output import err as _err
-from boundaries.cli_output import fail as _fail
-from boundaries.cli_output import out as _out
+from boundaries.cli.output import EXIT_BAD_INPUT
+from boundaries.cli.output import err as _err
+from boundaries.cli.output import fail as _fail
+from boundaries.cli.output import out as _out
 from boundaries.core.decision_json import InputError, decision_to_dict, request_from_dict
+from boundaries.core.policy.errors import PolicyError
+from boundaries.core.policy.loader import load_policy
 from boundaries.core.policy.model import Policy
+from boundaries.core.policy.templates import available_templates, demo_policy
 from boundaries.core.triage import decide
 from boundaries.core.types import Channel, Decision, RiskLevel, SenderStatus
 
@@ -32,10 +35,6 @@ app = typer.Typer(add_completion=False, invoke_without_command=True, no_args_is_
 
 
 def _policy(path: Path | None, country: str | None) -> Policy:
-    from boundaries.core.policy.errors import PolicyError
-    from boundaries.core.policy.loader import load_policy
-    from boundaries.core.policy.templates import available_templates, demo_policy
-
     if path is None:
         code = (country or "GB").upper()
         return demo_policy(code if code in available_templates() else "GB")

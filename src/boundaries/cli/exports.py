@@ -7,21 +7,22 @@ stderr.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from boundaries.cli_output import EXIT_BAD_INPUT
-from boundaries.cli_output import err as _err
-from boundaries.cli_output import fail as _fail
-from boundaries.cli_output import out as _out
-
-if TYPE_CHECKING:
-    from boundaries.exports.models import ExportAudit
+from boundaries.cli.output import EXIT_BAD_INPUT
+from boundaries.cli.output import err as _err
+from boundaries.cli.output import fail as _fail
+from boundaries.cli.output import out as _out
+from boundaries.exports.actions import do_import_export
+from boundaries.exports.models import ExportAudit
+from boundaries.exports.presenting import groups_for, summary_lines
+from boundaries.practices.actions import ActionError
+from boundaries.practices.models import Therapist
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "app"]
 
@@ -39,16 +40,7 @@ _STAGES = {
 }
 
 
-def _django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings")
-    import django
-
-    django.setup()
-
-
 def _print_report(audit: ExportAudit, user: object) -> None:
-    from boundaries.exports.presenting import groups_for, summary_lines
-
     report = audit.report
     _out.print(
         f"Audit {audit.pk}: {audit.platform_labels or 'no platform recognised'}, "
@@ -86,11 +78,6 @@ def import_export(
         data = file.read_bytes()
     except OSError as error:
         _fail(f"{file}: {error.strerror or 'cannot be read'}")
-    _django_setup()
-    from boundaries.exports.actions import do_import_export
-    from boundaries.practices.actions import ActionError
-    from boundaries.practices.models import Therapist
-
     found = (
         Therapist.objects.select_related("practice", "user")
         .filter(practice__slug=practice, user__username=therapist)

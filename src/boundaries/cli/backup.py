@@ -6,7 +6,6 @@ or the snapshot was refused (one line saying why; nothing was changed).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,23 +23,17 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from boundaries.cli_output import EXIT_BAD_INPUT
-from boundaries.cli_output import err as _err
-from boundaries.cli_output import fail as _fail
-from boundaries.cli_output import out as _out
+from boundaries.cli.output import EXIT_BAD_INPUT
+from boundaries.cli.output import err as _err
+from boundaries.cli.output import fail as _fail
+from boundaries.cli.output import out as _out
+from boundaries.vault.keys import KeyringError
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_DECLINED", "app", "backup", "restore"]
 
 EXIT_DECLINED = 1
 
 app = typer.Typer(help="Encrypted backups: take one, restore one.", no_args_is_help=True)
-
-
-def _django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boundaries.settings")
-    import django
-
-    django.setup()
 
 
 class _Bar:
@@ -89,15 +82,16 @@ def backup(
     ] = None,
 ) -> None:
     """Write one encrypted snapshot of the database and the vault files."""
-    _django_setup()
+    # Imported on use: the snapshot code loads psycopg, a tenth of every command's start-up.
     from boundaries.backups.snapshot import BackupError, create_backup
-    from boundaries.vault.keys import KeyringError
 
     try:
         with _bar() as (_, reporter):
             result = create_backup(output, reporter=reporter)
     except (BackupError, KeyringError) as error:
         _fail(str(error))
+    except OSError as error:  # the folder cannot be made or written
+        _fail(f"{error.filename or output}: {error.strerror or error}")
     vault = "" if result.vault_included else "; vault files not included (remote storage)"
     _out.print(f"[green]✓[/] Backup written: {escape(str(result.path))}")
     files = f"{result.files} file{'' if result.files == 1 else 's'}"
@@ -115,9 +109,8 @@ def restore(
 
     Stop the web process, the worker and the scheduler first.
     """
-    _django_setup()
+    # Imported on use: the snapshot code loads psycopg, a tenth of every command's start-up.
     from boundaries.backups.snapshot import RestoreRefusedError, checked
-    from boundaries.vault.keys import KeyringError
 
     try:
         with _bar() as (progress, reporter), checked(file, reporter=reporter) as snapshot:
