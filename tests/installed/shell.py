@@ -24,6 +24,7 @@ import typer
 from PIL import Image
 
 from boundaries.cli.app import app
+from boundaries.core.policy.model import EthicsBody
 from boundaries.core.policy.templates import render_template
 from tests.exports.support import zip_folder
 
@@ -143,14 +144,26 @@ class Step:
         return self.args(cwd) if callable(self.args) else self.args
 
 
+#: A US policy names its licensing board (the template leaves a placeholder that
+#: `policy check` refuses).
+US_BOARD = EthicsBody(
+    name="Board of Behavioral Sciences",
+    short_name="BBS",
+    address="1625 North Market Blvd, Suite S-200, Sacramento, CA 95834",
+    url="https://www.bbs.ca.gov",
+)
+
+
 def policy_text(name: str = "Harbour Light Therapy", country: str = "GB") -> str:
+    us = country == "US"
     return render_template(
         country,
         practice_name=name,
         therapist_name="Morgan Vale",
-        phone="020 7946 0555" if country == "GB" else "+1 202 555 0143",
+        phone="+1 916 574 7830" if us else "020 7946 0555",
         email="hello@harbour.example",
         website="https://harbour.example",
+        professional_body=US_BOARD if us else None,
     )
 
 
