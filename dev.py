@@ -27,7 +27,11 @@ TEST_DEBIAN_PACKAGES: dict[str, str] = {
     "chromium": "chromium",  # Debian's browser for the Playwright tests (never a downloaded one)
     "npm": "npm",  # installs axe-core from package-lock.json
     "nginx": "nginx-light",  # a real reverse proxy in front of the sign-in limit tests
+    "postfix": "postfix",  # the front MTA of deploy/postfix, run privately by its test
 }
+# Debconf answers given before installing: Postfix unconfigured, so installing it never
+# starts a system mail server (the test runs its own instance on loopback).
+DEBCONF_SELECTIONS = "postfix postfix/main_mailer_type select No configuration\n"
 
 
 def say(message: str) -> None:
@@ -79,6 +83,8 @@ def ensure_debian_packages() -> None:
     say(f"installing Debian packages: {', '.join(missing)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], env=env)
+    if shutil.which("debconf-set-selections"):
+        run(["debconf-set-selections"], input=DEBCONF_SELECTIONS.encode(), env=env)
     run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 

@@ -69,9 +69,11 @@ def test_it_declares_a_unit_for_each_process() -> None:
 
 def test_it_runs_in_compose_only_commands_that_exist() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
-    assert {"db", "web", "worker", "scheduler", "smtpd", "migrate"} <= set(compose["services"])
+    assert {"db", "web", "worker", "scheduler", "smtpd", "migrate", "mta"} <= set(
+        compose["services"]
+    )
     for name, service in compose["services"].items():
-        if name == "db":
+        if name in {"db", "mta"}:
             continue
         command = service["command"]
         if command[0] == "boundaries":
@@ -85,6 +87,29 @@ def test_it_runs_in_compose_only_commands_that_exist() -> None:
             assert result.returncode == 0, (name, result.stderr)
         else:
             assert command[:2] == ["gunicorn", "boundaries.wsgi:application"]
+
+
+def test_port_25_is_postfixs_and_the_receiver_is_never_exposed() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    published = {name: service.get("ports", []) for name, service in services.items()}
+    assert published["mta"] == ["25:25"]
+    assert published["smtpd"] == []
+    assert not any(
+        "25" in port for name, ports in published.items() if name != "mta" for port in ports
+    )
+    assert services["mta"]["build"] == "./postfix"
+    assert services["mta"]["environment"]["RELAY_NEXTHOP"] == "[smtpd]:2525"
+    assert "mta-queue:/var/spool/postfix" in services["mta"]["volumes"]
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]  # systemd keys are case-sensitive
+    unit.read(DEPLOY / "systemd" / "boundaries-smtpd.service")
+    assert "--host 127.0.0.1 --port 2525" in unit["Service"]["ExecStart"]
+    assert int(unit["Service"]["LimitNOFILE"]) >= 4096
+    main_cf = (DEPLOY / "postfix" / "main.cf").read_text()
+    assert "relay_transport = relay:@RELAY_NEXTHOP@" in main_cf
+    assert "smtpd_tls_security_level = may" in main_cf
+    assert "reject_unverified_recipient" in main_cf
 
 
 @pytest.mark.slow

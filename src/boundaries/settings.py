@@ -299,6 +299,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Inbound mail and automated replies.
 SMTPD_HOSTNAME = env_str("SMTPD_HOSTNAME", "boundaries.localhost")
 SMTPD_MAX_MESSAGE_BYTES = env_int("SMTPD_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+# Who may hold the receiver's connections, and for how long (docs/channels.md). Beyond
+# these a connection is answered 421 and closed; the timeouts are RFC 5321 4.5.3.2's.
+SMTPD_MAX_CONNECTIONS = env_int("SMTPD_MAX_CONNECTIONS", 1000)
+SMTPD_MAX_CONNECTIONS_PER_ADDRESS = env_int("SMTPD_MAX_CONNECTIONS_PER_ADDRESS", 50)
+SMTPD_COMMAND_TIMEOUT = env_int("SMTPD_COMMAND_TIMEOUT", 300)  # awaiting a command: 5 minutes
+SMTPD_DATA_TIMEOUT = env_int("SMTPD_DATA_TIMEOUT", 180)  # between blocks of DATA: 3 minutes
+# With every connection taken, one silent this long gives its place to a newcomer.
+SMTPD_STRESS_TIMEOUT = env_int("SMTPD_STRESS_TIMEOUT", 10)
 AUTO_REPLY_WINDOW_HOURS = env_int("AUTO_REPLY_WINDOW_HOURS", 24)
 
 # Text messages through Twilio (docs/channels.md). The auth token signs the inbound

@@ -1,15 +1,31 @@
 # ruff: noqa: E501 - raw mail is kept in whole lines so it reads like the real thing
-"""Real-world-shaped emails and a mutator, for fuzzing the parser and the receiver.
+"""Real-world emails, real-world-shaped ones and a mutator, for the parser and the receiver.
 
 Shared by the test suite (a CI-sized run) and ``scripts/fuzz_email.py`` (the
 long run). The seeds imitate what clients' mail programs really send:
 multipart/alternative from phones and webmail, attachments, forwarded mail,
 encoded-word subjects, quoted-printable, Latin-1 bodies, bounces.
+
+``real_world()`` reads the public parser test corpora in ``mail_corpus/`` (each
+folder's README names its source and licence): mail that real programs sent.
+``same_message()`` says which of them are one message, as the inbox must
+(same Message-ID, sender, subject and body; trace headers may differ), written
+out here with the standard library alone so that it checks the receiver rather
+than repeats it.
 """
 
 from __future__ import annotations
 
+import email
+import email.parser
+import email.policy
+import email.utils
 import random
+import re
+from pathlib import Path
+
+CORPUS = Path(__file__).with_name("mail_corpus")
+_NOT_MAIL = {"LICENSE", "README.md"}
 
 SEEDS: list[bytes] = [
     (
@@ -116,3 +132,47 @@ def mutations(count: int, seed: int = 1) -> list[bytes] | object:
     """A generator of ``count`` mutated seeds (deterministic for a seed)."""
     rng = random.Random(seed)
     return (mutate(rng, rng.choice(SEEDS)) for _ in range(count))
+
+
+def on_the_wire(raw: bytes) -> bytes:
+    """``raw`` as an MTA sends it: every line ending in CRLF (RFC 5321 2.3.8)."""
+    wire = re.sub(rb"\r?\n", b"\r\n", raw)
+    return wire if wire.endswith(b"\r\n") else wire + b"\r\n"
+
+
+def real_world() -> list[tuple[str, bytes]]:
+    """Every message in ``mail_corpus/`` as ``(folder/file, bytes as on the wire)``."""
+    return [
+        (f"{path.parent.name}/{path.name}", on_the_wire(path.read_bytes()))
+        for path in sorted(CORPUS.glob("*/*"))
+        if path.name not in _NOT_MAIL
+    ]
+
+
+def with_message_id(raw: bytes, message_id: str) -> bytes:
+    """``raw`` with its Message-ID header (if any) replaced by ``message_id``."""
+    head, separator, body = raw.partition(b"\r\n\r\n")
+    kept = re.sub(rb"(?im)^message-id:[^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*", b"", head + b"\r\n")
+    return f"Message-ID: {message_id}\r\n".encode() + kept.removesuffix(b"\r\n") + separator + body
+
+
+def same_message(raw: bytes) -> tuple[str, str, str, bytes]:
+    """What makes a message itself: Message-ID, sender address, subject, normalised body.
+
+    Two arrivals with equal keys are one message (a redelivery, whatever relays
+    added to the headers); any difference makes them two.
+    """
+    # The header parser leaves the body as it came, its bytes read as surrogate escapes
+    # (``get_payload()`` would replace 8-bit bytes it cannot decode: hence ``_payload``).
+    parsed = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    message_id = " ".join(str(parsed.get("Message-ID", "")).split())
+    sender = email.utils.parseaddr(str(parsed.get("From", "")))[1].lower()
+    subject = " ".join(str(parsed.get("Subject", "")).split())
+    body = str(parsed._payload).encode("ascii", "surrogateescape")
+    lines = re.split(rb"\r\n|\r|\n", body)
+    return (
+        message_id,
+        sender,
+        subject,
+        b"\n".join(line.rstrip(b" \t") for line in lines).rstrip(b"\n"),
+    )

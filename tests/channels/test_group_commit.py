@@ -8,6 +8,7 @@ only thing added is a spy that records how many deliveries each commit held.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from email.policy import SMTP
 from typing import Any
@@ -146,6 +147,38 @@ def test_ingest_many_answers_in_order_with_repeats_and_earlier_copies_marked(
     assert Message.objects.count() == 3
 
 
+def test_two_messages_sharing_an_id_in_one_batch_are_both_stored(mail_practice: Any) -> None:
+    scheduling = email_arrival("rowan@example.org", "can we move thursday", 7)
+    crisis = dataclasses.replace(
+        email_arrival("sam@example.net", CRISIS_TEXT, 8), external_id=scheduling.external_id
+    )
+    results = do_ingest_many(
+        [(mail_practice, scheduling), (mail_practice, crisis), (mail_practice, crisis)]
+    )
+    assert [r.created for r in results] == [True, True, False]
+    assert results[2].message == results[1].message
+    assert Alert.objects.get().message == results[1].message
+    entries = AuditEntry.objects.filter(action="message.triaged").order_by("id")
+    assert [entry.details.get("id_reused", False) for entry in entries] == [False, True]
+
+
+def test_a_message_stored_before_fingerprints_is_still_known_by_its_content(
+    mail_practice: Any,
+) -> None:
+    # Rows stored before the fingerprint existed have none; their sealed content still
+    # says whether a later arrival under the same id is the same message.
+    original = email_arrival("rowan@example.org", "see you Tuesday", 9)
+    stored = do_ingest(mail_practice, original).message
+    Message.objects.filter(pk=stored.pk).update(fingerprint=None)
+    relayed = dataclasses.replace(original, raw=b"Received: from mx.example.net\r\n" + original.raw)
+    assert do_ingest(mail_practice, relayed).message == stored
+    other = dataclasses.replace(
+        email_arrival("rowan@example.org", "see you Wednesday", 9), external_id=original.external_id
+    )
+    assert do_ingest(mail_practice, other).created
+    assert Message.objects.count() == 2
+
+
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="reads SQLite's query plans; PostgreSQL picks plans by table statistics",
@@ -156,26 +189,34 @@ def test_the_repeat_check_looks_messages_up_by_their_unique_indexes(mail_practic
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from boundaries.inbox.actions import _existing_many, content_hash
+    from boundaries.inbox.actions import _existing_many, content_hash, fingerprint_of
 
+    without_id = dataclasses.replace(
+        email_arrival("rowan@example.org", "no Message-ID", 3), external_id=""
+    )
     arrivals = [
         email_arrival("rowan@example.org", "see you Tuesday", 1),
         email_arrival("rowan@example.org", "running late", 2),
+        without_id,
     ]
     with CaptureQueriesContext(connection) as captured:
         _existing_many(
             [(mail_practice, arrival) for arrival in arrivals],
             [content_hash(arrival) for arrival in arrivals],
+            [fingerprint_of(arrival) for arrival in arrivals],
         )
     plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
             cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
             plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
-    # One statement: a SELECT along each unique index, joined by UNION ALL.
+    # One statement: a SELECT along a unique index for each way of being a repeat.
     assert len(plans) == 1
-    by_content, _, by_message_id = plans[0].partition("UNION ALL")
-    assert "content_hash=?" in by_content
-    assert "unique_message_external_id" in by_message_id
+    by_raw, by_id, by_fingerprint = plans[0].split("UNION ALL")
+    assert "unique_message_content_before_fingerprints" in by_raw
+    assert "content_hash=?" in by_raw
+    # The identity index (a table constraint: SQLite names it sqlite_autoindex_...).
+    assert "(practice_id=? AND channel=? AND external_id=?)" in by_id
+    assert "(practice_id=? AND channel=? AND external_id=? AND fingerprint=?)" in by_fingerprint
     assert "inbox_message_recent" not in plans[0]
     assert "SCAN" not in plans[0]

@@ -54,6 +54,15 @@ def append(server: dovecot.ImapServer, text: str, message_id: str) -> None:
     client.logout()
 
 
+def test_it_ingests_two_different_messages_that_share_a_message_id(
+    server: Any, account: Any
+) -> None:
+    append(server, "Can we move Thursday to 4?", "<shared@example.org>")
+    append(server, "I have decided to end my life tonight", "<shared@example.org>")
+    assert poll_account(account).stored == 2
+    assert [m.crisis for m in Message.objects.order_by("id")] == [False, True]
+
+
 def test_it_ingests_new_mail_once_however_often_it_polls(server: Any, account: Any) -> None:
     append(server, "Can we move Thursday to 4?", "<m1@example.org>")
     append(server, "Running late, sorry", "<m2@example.org>")

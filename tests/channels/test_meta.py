@@ -498,6 +498,20 @@ def test_it_accepts_a_retried_delivery_that_adds_to_what_it_already_stored(
     ]
 
 
+def test_it_stores_another_message_that_reuses_a_message_id(
+    meta_practice: Any, client: Any
+) -> None:
+    from boundaries.inbox.models import Alert, Message
+
+    assert post(client, encode(dm("can we move thursday", mid="m_same"))).status_code == 200
+    crisis = encode(dm(CRISIS_TEXT, mid="m_same", sender="6054321098765432"))
+    assert post(client, crisis).status_code == 200
+    assert post(client, crisis).status_code == 200  # Meta's retry of it: stored once
+    stored = list(Message.objects.order_by("id"))
+    assert [(m.external_id, m.crisis) for m in stored] == [("m_same", False), ("m_same", True)]
+    assert Alert.objects.get().message == stored[1]
+
+
 def test_it_reads_page_feed_times_in_seconds_and_messenger_times_in_milliseconds() -> None:
     comment = page_comment("hi", comment_id="c_1")
     comment["entry"][0]["changes"][0]["value"]["created_time"] = 1767605400  # 2026-01-05 09:30

@@ -461,6 +461,24 @@ def test_a_short_code_that_reads_as_a_crisis_is_alerted_but_never_answered(
     assert run.status == ActionRun.Status.SKIPPED
 
 
+def test_it_stores_another_text_that_reuses_a_message_sid_and_notes_the_reuse(
+    sms_practice: Any, client: Any
+) -> None:
+    from boundaries.audit.models import AuditEntry
+    from boundaries.inbox.models import Alert, Message
+
+    first = sms_params("can we move thursday", MessageSid="SM" + "ab" * 16)
+    assert post(client, first).status_code == 200
+    second = sms_params(CRISIS_TEXT, sender=STRANGER, MessageSid=first["MessageSid"])
+    assert post(client, second).status_code == 200
+    assert post(client, second).status_code == 403  # that one replayed: already stored
+    stored = list(Message.objects.order_by("id"))
+    assert [message.crisis for message in stored] == [False, True]
+    assert Alert.objects.get().message == stored[1]
+    entries = AuditEntry.objects.filter(action="message.triaged").order_by("id")
+    assert [entry.details.get("id_reused", False) for entry in entries] == [False, True]
+
+
 def test_it_writes_the_reply_as_well_formed_escaped_twiml() -> None:
     document = twiml('Call <us> on 020 & ask for "Sam"\x00\x1b. 116 123')
     assert "&lt;us&gt;" in document and "&amp;" in document

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Iterator
+from email.policy import SMTP as SMTP_POLICY
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import override_settings
 
 from boundaries import clock
+from boundaries.audit.models import AuditEntry
 from boundaries.inbox.models import ActionRun, Alert, Message
 from boundaries.inbox.sealing import unseal
 from tests.channels.conftest import run_worker
@@ -50,6 +52,66 @@ def test_it_stores_a_retried_message_only_once(mail_practice: Any) -> None:
     with receiver() as port:
         assert send(port, msg, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
         assert send(port, msg, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+    assert Message.objects.count() == 1
+
+
+def test_a_different_message_under_a_repeated_message_id_is_stored_and_alerted(
+    mail_practice: Any,
+) -> None:
+    # Whoever sends chooses the Message-ID: a second message that reuses one must never
+    # be taken for a repeat of the first, least of all when it is a crisis.
+    with receiver() as port:
+        first = email("can we move thursday", message_id="<x@p>")
+        assert send(port, first, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
+        crisis = email(
+            "I have decided to end my life tonight", sender="sam@example.net", message_id="<x@p>"
+        )
+        assert send(port, crisis, sender="sam@example.net", to="inbox@alder.example")[0] == 250
+    stored = list(Message.objects.order_by("id"))
+    assert [message.external_id for message in stored] == ["<x@p>", "<x@p>"]
+    assert [message.crisis for message in stored] == [False, True]
+    assert Alert.objects.get().message == stored[1]
+    # The reuse is noted, without content: in the audit entry of the later message.
+    entries = AuditEntry.objects.filter(action="message.triaged").order_by("id")
+    assert [entry.details.get("id_reused", False) for entry in entries] == [False, True]
+
+
+def test_the_same_sender_and_message_id_with_another_body_is_another_message(
+    mail_practice: Any,
+) -> None:
+    with receiver() as port:
+        for text in ("see you at 4", "see you at 5"):
+            reply = send(
+                port,
+                email(text, message_id="<same@example.org>", subject="Thursday"),
+                sender="rowan@example.org",
+                to="inbox@alder.example",
+            )
+            assert reply[0] == 250
+    assert Message.objects.count() == 2
+
+
+@pytest.mark.parametrize("message_id", ["<redelivered@example.org>", ""])
+def test_an_exact_redelivery_through_other_relays_is_stored_once(
+    mail_practice: Any, message_id: str
+) -> None:
+    # A relay that retries adds its own trace headers: the message is still the same one,
+    # with or without a Message-ID.
+    message = email("Running ten minutes late, sorry")
+    del message["Message-ID"]
+    if message_id:
+        message["Message-ID"] = message_id
+    raw = message.as_bytes(policy=SMTP_POLICY)
+    relayed = [
+        raw,
+        b"Received: from mx1.example.net by mx0.example.net; Sun, 6 Dec 2026 10:00:00 +0000\r\n"
+        + raw,
+        b"Received: from mx2.example.net by mx1.example.net; Sun, 6 Dec 2026 10:05:00 +0000\r\n"
+        b"Return-Path: <rowan@example.org>\r\n" + raw,
+    ]
+    with receiver() as port:
+        for copy in relayed:
+            assert send(port, copy, sender="rowan@example.org", to="inbox@alder.example")[0] == 250
     assert Message.objects.count() == 1
 
 

@@ -77,6 +77,19 @@ def test_it_triages_a_portal_message_and_alerts_on_a_crisis(rowan: Any) -> None:
     assert Alert.objects.filter(message=secure.inbox_message).count() == 1
 
 
+def test_each_portal_message_is_triaged_even_when_its_words_were_sent_before(
+    rowan: Any,
+) -> None:
+    # Two sends are two messages, whatever they say: the second crisis is alerted too.
+    http = signed_in(rowan)
+    for _ in range(2):
+        http.post("/portal/send/", {"text": "I've decided to end my life this weekend."})
+    first, second = SecureMessage.objects.order_by("id")
+    assert first.inbox_message is not None and second.inbox_message is not None
+    assert first.inbox_message != second.inbox_message
+    assert Alert.objects.count() == 2
+
+
 def test_it_notifies_a_client_of_a_secure_message_without_its_content(
     rowan: Any, demo_practice: Any
 ) -> None:

@@ -21,7 +21,7 @@ from django.core.wsgi import get_wsgi_application
 from gunicorn.app.base import BaseApplication
 
 from boundaries import clock
-from boundaries.channels.email.smtpd import make_controller
+from boundaries.channels.email.smtpd import make_controller, raise_open_files_limit
 from boundaries.cli.inputs import port_number, process_count, seconds
 from boundaries.cli.output import fail, out
 from boundaries.core.classifier import load_default_classifier
@@ -176,12 +176,17 @@ def smtpd(
     """Receive the practice's mail over SMTP (250 only after the message is stored)."""
     # Load the classifier before listening, so the first message is triaged at full speed.
     load_default_classifier()
+    # Every connection is a file descriptor; systemd's default soft limit is 1,024.
+    open_files = raise_open_files_limit()
     controller = make_controller(host, port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     controller.start()
-    out.print(f"SMTP receiver listening on {host}:{port}")
+    out.print(
+        f"SMTP receiver listening on {host}:{port} (at most {controller.doorman.total} "
+        f"connections, {controller.doorman.per_address} per address; open files {open_files})"
+    )
     try:
         stop.wait()
     finally:

@@ -29,8 +29,9 @@ from boundaries.core.policy.model import Policy
 from boundaries.core.policy.templates import demo_policy
 from boundaries.core.triage import decide
 from boundaries.core.types import Action, Decision, InboundMessage, Label
+from boundaries.inbox.identity import fingerprint
 from boundaries.inbox.models import ActionRun, Alert, Message, Review
-from boundaries.inbox.sealing import Content, seal
+from boundaries.inbox.sealing import Content, seal, unseal
 from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
 from boundaries.practices.actions import agenda_entries, agenda_items, note_inbound_limit
 from boundaries.practices.models import AgendaItem, Client, Practice
@@ -70,56 +71,129 @@ def content_hash(arrival: Arrival) -> str:
     return digest.hexdigest()
 
 
-def _existing(practice: Practice, arrival: Arrival, digest: str) -> Message | None:
-    return _existing_many([(practice, arrival)], [digest])[0]
+def fingerprint_of(arrival: Arrival) -> str:
+    """The arrival's fingerprint: what makes it this message (``inbox.identity``)."""
+    message = arrival.message
+    return fingerprint(
+        channel=message.channel.value,
+        sender=message.sender,
+        subject=message.subject,
+        text=message.text,
+        raw=arrival.raw,
+    )
+
+
+def _sealed_fingerprint(message: Message) -> str:
+    """The fingerprint of a message stored before fingerprints, read from its sealed content."""
+    content = unseal(
+        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
+    )
+    return fingerprint(
+        channel=message.channel,
+        sender=content.sender,
+        subject=content.subject,
+        text=content.text,
+        raw=content.raw,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What is already stored for one arrival."""
+
+    repeat: Message | None  # this very message, stored before
+    id_reused: bool = False  # another message under the same channel id is stored
+
+
+def _existing(practice: Practice, arrival: Arrival, digest: str, print_: str) -> Message | None:
+    return _existing_many([(practice, arrival)], [digest], [print_])[0].repeat
 
 
 def _existing_many(
-    batch: Sequence[tuple[Practice, Arrival]], digests: Sequence[str]
-) -> list[Message | None]:
-    """The stored copy of each arrival, if any: same Message-ID, else same content (one query).
+    batch: Sequence[tuple[Practice, Arrival]], digests: Sequence[str], prints: Sequence[str]
+) -> list[_Known]:
+    """For each arrival, its stored copy if any, and whether its id is another's (one query).
 
-    Every arrival passes through here before it is stored, so the lookup is one
-    written-out statement rather than two ORM queries: two SELECTs joined by
-    UNION ALL, each along its unique index (an OR of the two, or the model's
-    newest-first default order, would walk every message of the practice). The
-    "not empty" term lets the database use the partial index on Message-IDs.
-    Only a repeat, which is rare, loads its stored message.
+    A repeat has the same channel id and the same fingerprint (``inbox.identity``);
+    a stored message with the same id and another fingerprint is a different
+    message, and the arrival is stored too. Every arrival passes through here
+    before it is stored, so the lookup is one written-out statement: SELECTs
+    joined by UNION ALL, each along a unique index (an OR of them, or the
+    model's newest-first default order, would walk every message of the
+    practice): by channel id; by fingerprint for arrivals without one; and by
+    raw bytes for rows stored before fingerprints existed that have no id.
+    Only a repeat, or a row from before fingerprints that shares the id, is
+    loaded; the latter is unsealed to read its fingerprint.
     """
     practices = sorted({practice.pk for practice, _ in batch})
     channels = sorted({arrival.message.channel.value for _, arrival in batch})
     external_ids = sorted({arrival.external_id for _, arrival in batch if arrival.external_id})
+    without_id = sorted(
+        {p for (_, arrival), p in zip(batch, prints, strict=True) if not arrival.external_id}
+    )
     table = connection.ops.quote_name(Message._meta.db_table)
     where = f"practice_id IN {placeholders(practices)} AND channel IN {placeholders(channels)}"
-    head = f"SELECT id, practice_id, channel, external_id, content_hash FROM {table} WHERE {where}"  # noqa: S608
-    digests_wanted = sorted(set(digests))
-    sql = f"{head} AND content_hash IN {placeholders(digests_wanted)}"
-    params: list[Any] = [*practices, *channels, *digests_wanted]
+    head = (
+        "SELECT id, practice_id, channel, external_id, content_hash, fingerprint"  # noqa: S608
+        f" FROM {table} WHERE {where}"
+    )
+    wanted_digests = sorted(set(digests))
+    # Rows from before fingerprints, by raw bytes; only those without an id are used here
+    # (saying ``external_id = ''`` would lead SQLite to the other index).
+    sql = f"{head} AND fingerprint IS NULL AND content_hash IN {placeholders(wanted_digests)}"
+    params: list[Any] = [*practices, *channels, *wanted_digests]
     if external_ids:
-        sql += (
-            f" UNION ALL {head} AND NOT (external_id = '')"
-            f" AND external_id IN {placeholders(external_ids)}"
-        )
+        sql += f" UNION ALL {head} AND external_id IN {placeholders(external_ids)}"
         params += [*practices, *channels, *external_ids]
+    if without_id:
+        sql += (
+            f" UNION ALL {head} AND external_id = '' AND fingerprint IN {placeholders(without_id)}"
+        )
+        params += [*practices, *channels, *without_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(set(cursor.fetchall()))
     if not rows:
-        return [None] * len(batch)
-    stored = Message.objects.in_bulk([row[0] for row in rows])
-    by_id: dict[tuple[int, str, str], Message] = {}
-    by_hash: dict[tuple[int, str, str], Message] = {}
-    for pk, practice_id, channel, external_id, digest in rows:
+        return [_Known(None)] * len(batch)
+    by_id: dict[tuple[int, str, str], list[tuple[int, str | None]]] = {}
+    by_print: dict[tuple[int, str, str], int] = {}  # no id, fingerprint known
+    by_raw: dict[tuple[int, str, str], int] = {}  # no id, stored before fingerprints
+    for pk, practice_id, channel, external_id, digest, stored_print in rows:
         if external_id:
-            by_id.setdefault((practice_id, channel, external_id), stored[pk])
-        by_hash.setdefault((practice_id, channel, digest), stored[pk])
-    found: list[Message | None] = []
-    for (practice, arrival), digest in zip(batch, digests, strict=True):
+            by_id.setdefault((practice_id, channel, external_id), []).append((pk, stored_print))
+        elif stored_print is None:
+            by_raw[(practice_id, channel, digest)] = pk
+        else:
+            by_print[(practice_id, channel, stored_print)] = pk
+    # Load what may be a repeat: same fingerprint, or none yet (read from the sealed copy).
+    wanted = set(by_print.values()) | set(by_raw.values())
+    for (practice, arrival), print_ in zip(batch, prints, strict=True):
+        key = (practice.pk, arrival.message.channel.value, arrival.external_id)
+        wanted.update(pk for pk, stored in by_id.get(key, []) if stored in {print_, None})
+    stored = Message.objects.in_bulk(wanted) if wanted else {}
+    sealed_prints = {
+        pk: _sealed_fingerprint(message)
+        for pk, message in stored.items()
+        if message.fingerprint is None and message.external_id
+    }
+    found: list[_Known] = []
+    for (practice, arrival), digest, print_ in zip(batch, digests, prints, strict=True):
         channel = arrival.message.channel.value
-        match = (
-            by_id.get((practice.pk, channel, arrival.external_id)) if arrival.external_id else None
-        )
-        found.append(match or by_hash.get((practice.pk, channel, digest)))
+        if not arrival.external_id:
+            pk = by_print.get((practice.pk, channel, print_)) or by_raw.get(
+                (practice.pk, channel, digest)
+            )
+            found.append(_Known(stored.get(pk) if pk else None))
+            continue
+        same = others = 0
+        match: Message | None = None
+        for pk, stored_print in by_id.get((practice.pk, channel, arrival.external_id), []):
+            if (stored_print or sealed_prints.get(pk)) == print_:
+                same += 1
+                match = match or stored[pk]
+            else:
+                others += 1
+        found.append(_Known(match, id_reused=match is None and others > 0))
     return found
 
 
@@ -142,6 +216,8 @@ class _Triaged:
     practice: Practice
     arrival: Arrival
     digest: str
+    fingerprint: str
+    id_reused: bool  # another message under the same channel id was stored before it
     client: Client | None
     status: str
     decision: Decision
@@ -156,36 +232,42 @@ def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
     The SMTP receiver hands over whatever arrived while the previous commit was
     on its way to disk (group commit): one transaction, one fsync and one audit
     chain lock for all of them. Results are in the order of ``batch``. A
-    repeat — of a stored message or of one earlier in the batch — is returned
-    with ``created=False``. If two deliveries of one message race (another
-    process stores it first), the batch is redone one message at a time, so
-    every message still gets its own answer.
+    repeat — the same channel id and fingerprint as a stored message or one
+    earlier in the batch — is returned with ``created=False``. A different
+    message under an id already used is stored, and its audit entry says so.
+    If two deliveries of one message race (another process stores it first),
+    the batch is redone one message at a time, so every message still gets its
+    own answer.
     """
     digests = [content_hash(arrival) for _, arrival in batch]
+    prints = [fingerprint_of(arrival) for _, arrival in batch]
+    known = _existing_many(batch, digests, prints)
     results: list[Ingested | None] = [
-        None if existing is None else Ingested(existing, created=False, decision=None)
-        for existing in _existing_many(batch, digests)
+        None if k.repeat is None else Ingested(k.repeat, created=False, decision=None)
+        for k in known
     ]
     # The same message twice in one batch (two RCPT TO for one practice, a retry that
     # overtook its original): the first is stored, the others point at it.
-    first_of: dict[tuple[int, str, str], int] = {}
+    first_of: dict[tuple[int, str, str, str], int] = {}
+    prints_by_id: dict[tuple[int, str, str], set[str]] = {}
     repeats: dict[int, int] = {}
-    fresh: list[int] = []
-    for index, ((practice, arrival), digest) in enumerate(zip(batch, digests, strict=True)):
+    fresh: dict[int, bool] = {}  # index -> id reused
+    for index, ((practice, arrival), print_) in enumerate(zip(batch, prints, strict=True)):
         if results[index] is not None:
             continue
         channel = arrival.message.channel.value
-        keys = [(practice.pk, channel, "hash:" + digest)]
-        if arrival.external_id:
-            keys.append((practice.pk, channel, "id:" + arrival.external_id))
-        earlier = next((first_of[key] for key in keys if key in first_of), None)
-        if earlier is not None:
-            repeats[index] = earlier
+        key = (practice.pk, channel, arrival.external_id, print_)
+        if key in first_of:
+            repeats[index] = first_of[key]
             continue
-        for key in keys:
-            first_of[key] = index
-        fresh.append(index)
-    decided = _triage([batch[i] for i in fresh], [digests[i] for i in fresh])
+        first_of[key] = index
+        earlier = prints_by_id.setdefault((practice.pk, channel, arrival.external_id), set())
+        fresh[index] = known[index].id_reused or bool(arrival.external_id and earlier)
+        earlier.add(print_)
+    decided = _triage(
+        [batch[i] for i in fresh],
+        [(digests[i], prints[i], reused) for i, reused in fresh.items()],
+    )
     triaged = dict(zip(fresh, decided, strict=True))
     if triaged:
         try:
@@ -193,7 +275,7 @@ def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
         except IntegrityError:
             if len(batch) == 1:
                 # The same message arrived twice at once; the other delivery stored it.
-                duplicate = _existing(batch[0][0], batch[0][1], digests[0])
+                duplicate = _existing(batch[0][0], batch[0][1], digests[0], prints[0])
                 if duplicate is None:
                     raise
                 return [Ingested(duplicate, created=False, decision=None)]
@@ -208,8 +290,13 @@ def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
             item.message.risk,
             ",".join(item.message.actions),
         )
-    for index, earlier in repeats.items():
-        stored = results[earlier]
+        if item.id_reused:
+            logger.warning(
+                "message %s reuses the channel id of another message; stored as its own",
+                item.message.pk,
+            )
+    for index, earlier_index in repeats.items():
+        stored = results[earlier_index]
         assert stored is not None
         results[index] = Ingested(stored.message, created=False, decision=None)
     done = [result for result in results if result is not None]
@@ -217,8 +304,14 @@ def do_ingest_many(batch: Sequence[tuple[Practice, Arrival]]) -> list[Ingested]:
     return done
 
 
-def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_Triaged]:
-    """Find each sender, decide under the practice's policy and seal the content."""
+def _triage(
+    batch: list[tuple[Practice, Arrival]], identities: list[tuple[str, str, bool]]
+) -> list[_Triaged]:
+    """Find each sender, decide under the practice's policy and seal the content.
+
+    ``identities`` holds each arrival's content hash, fingerprint and whether
+    its channel id was already another message's.
+    """
     if not batch:
         return []
     found = iter(
@@ -246,8 +339,8 @@ def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_
     )
     policies: dict[int, Policy] = {}
     triaged = []
-    for (practice, arrival), digest, client, context in zip(
-        batch, digests, clients, contexts, strict=True
+    for (practice, arrival), (digest, print_, id_reused), client, context in zip(
+        batch, identities, clients, contexts, strict=True
     ):
         if practice.pk not in policies:
             # No published policy yet: crisis detection must still work, so triage with the
@@ -276,6 +369,8 @@ def _triage(batch: list[tuple[Practice, Arrival]], digests: list[str]) -> list[_
                 practice=practice,
                 arrival=arrival,
                 digest=digest,
+                fingerprint=print_,
+                id_reused=id_reused,
                 client=client,
                 status=context.status.value,
                 decision=decision,
@@ -311,6 +406,7 @@ def _store(items: list[_Triaged]) -> None:
                     sender_status=item.status,
                     external_id=item.arrival.external_id[:998],
                     content_hash=item.digest,
+                    fingerprint=item.fingerprint,
                     received_at=item.arrival.message.received_at,
                     size=len(item.arrival.raw),
                     sealed=item.sealed,
@@ -372,6 +468,8 @@ def _store(items: list[_Triaged]) -> None:
                         "clauses": message.clauses,
                         "client": item.client.pk if item.client else None,
                         **({"over_daily_limit": True} if message.over_daily_limit else {}),
+                        # Another message came under this channel id before: noted, no content.
+                        **({"id_reused": True} if item.id_reused else {}),
                     },
                 )
                 for message, item in zip(messages, items, strict=True)

@@ -54,6 +54,12 @@ class Message(models.Model):
         max_length=998, blank=True, help_text="Message-ID, MessageSid or platform message id"
     )
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the raw message")
+    # What makes the message itself (inbox.identity): a repeat has the same external_id
+    # and the same fingerprint. None for messages stored before it existed; their sealed
+    # content gives it when a later arrival shares their id.
+    fingerprint = models.CharField(  # noqa: DJ001 - NULL, unlike '', never collides in the index
+        max_length=64, null=True, blank=True, help_text="SHA-256 of sender, subject and body"
+    )
     received_at = models.DateTimeField(default=django_timezone.now, db_index=True)
     size = models.PositiveIntegerField(default=0)
     sealed = models.BinaryField(help_text="sender, subject, text and raw bytes, encrypted")
@@ -78,13 +84,18 @@ class Message(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         constraints = [
+            # Two messages may share a channel id (whoever sends chooses it), or their
+            # words (a portal client writing the same thing twice), never both. Rows
+            # without a fingerprint (NULL) never conflict here.
             models.UniqueConstraint(
-                fields=["practice", "channel", "external_id"],
-                condition=~Q(external_id=""),
-                name="unique_message_external_id",
+                fields=["practice", "channel", "external_id", "fingerprint"],
+                name="unique_message_external_id_fingerprint",
             ),
+            # Rows stored before fingerprints, found by their raw bytes (inbox.actions).
             models.UniqueConstraint(
-                fields=["practice", "channel", "content_hash"], name="unique_message_content"
+                fields=["practice", "channel", "content_hash"],
+                condition=Q(fingerprint__isnull=True),
+                name="unique_message_content_before_fingerprints",
             ),
             models.CheckConstraint(
                 condition=Q(crisis=True, risk=RiskLevel.URGENT.value)

@@ -5,8 +5,8 @@ is ingested; ``last_uid`` advances only after the message is committed. Mail
 that the decision quarantines (session content without an agreement) is
 removed from the provider's mailbox only after it is safely stored,
 encrypted, on our side. If UIDVALIDITY changes, the mailbox is read again
-from the start and de-duplication by Message-ID and content hash keeps every
-message single.
+from the start and de-duplication by Message-ID and fingerprint
+(``inbox.identity``) keeps every message single.
 """
 
 from __future__ import annotations
