@@ -26,9 +26,18 @@ def test_a_crisis_text_prints_the_alert_and_the_uk_resources() -> None:
         "i cant do this anymore, i want to end my life tonight",
     )
     assert result.exit_code == 0, result.output
-    assert "CRISIS" in result.stdout
+    assert "URGENT" in result.stdout
+    assert "risk: urgent" in result.stdout
     assert "urgent_alert" in result.stdout
     assert "116 123" in result.stdout
+
+
+def test_a_concern_prints_the_review_list_and_no_alert() -> None:
+    result = triage("--channel", "sms", "--country", "GB", "I keep thinking about killing myself")
+    assert result.exit_code == 0, result.output
+    assert "CONCERN" in result.stdout
+    assert "review_today" in result.stdout
+    assert "urgent_alert" not in result.stdout
 
 
 def test_json_output_carries_the_documented_keys_and_us_resources() -> None:
@@ -39,12 +48,13 @@ def test_json_output_carries_the_documented_keys_and_us_resources() -> None:
         "US",
         "--format",
         "json",
-        "I have been thinking about killing myself",
+        "I have been thinking about killing myself and I'm going to do it tonight",
     )
     assert result.exit_code == 0, result.output
     decision = json.loads(result.stdout)
     assert set(decision) == {
         "schema",
+        "risk",
         "crisis",
         "labels",
         "scores",
@@ -54,6 +64,8 @@ def test_json_output_carries_the_documented_keys_and_us_resources() -> None:
         "reply",
         "agenda_note",
     }
+    assert decision["schema"] == 2
+    assert decision["risk"] == "urgent"
     assert decision["crisis"] is True
     assert decision["actions"][:2] == ["urgent_alert", "crisis_resources_reply"]
     assert "988" in decision["reply"]
