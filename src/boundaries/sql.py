@@ -75,7 +75,7 @@ def insert_all(objects: Sequence[Model]) -> None:
             for obj in chunk:
                 # Takes up a related object's key assigned after the assignment (as
                 # bulk_create does), and refuses an unsaved one.
-                obj._prepare_related_fields_for_save(operation_name="insert_all")  # type: ignore[attr-defined]
+                obj._prepare_related_fields_for_save(operation_name="insert_all")  # type: ignore[attr-defined]  # private Django API, the one bulk_create uses
                 params.extend(
                     field.get_db_prep_save(field.pre_save(obj, True), connection)
                     for field in fields

@@ -117,7 +117,7 @@ def append(entries: Sequence[AuditEntry]) -> None:
     insert_all(entries)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_head_table()} SET seq = %s, entry_hash = %s WHERE id = 1",  # noqa: S608
+            f"UPDATE {_head_table()} SET seq = %s, entry_hash = %s WHERE id = 1",  # noqa: S608 - our own quoted table name; values are parameters
             [seq, prev],
         )
 

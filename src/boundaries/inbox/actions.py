@@ -91,7 +91,7 @@ def _existing_many(
     external_ids = sorted({arrival.external_id for _, arrival in batch if arrival.external_id})
     table = connection.ops.quote_name(Message._meta.db_table)
     where = f"practice_id IN {placeholders(practices)} AND channel IN {placeholders(channels)}"
-    head = f"SELECT id, practice_id, channel, external_id, content_hash FROM {table} WHERE {where}"  # noqa: S608
+    head = f"SELECT id, practice_id, channel, external_id, content_hash FROM {table} WHERE {where}"  # noqa: S608 - quoted table name; values are placeholders
     digests_wanted = sorted(set(digests))
     sql = f"{head} AND content_hash IN {placeholders(digests_wanted)}"
     params: list[Any] = [*practices, *channels, *digests_wanted]
