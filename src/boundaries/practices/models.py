@@ -265,7 +265,12 @@ class Appointment(models.Model):
 
 
 class AgendaItem(models.Model):
-    """Something to bring to a client's next session. Never holds message content."""
+    """Something to bring to a client's next session. Never holds message content.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (and ``practices.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    """
 
     class Kind(models.TextChoices):
         COMMUNICATION = "communication", "Discuss communication arrangements"
