@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.chain import GENESIS, canonical_details, canonical_time, entry_hash
 from boundaries.audit.models import AuditEntry, ChainHead
 from boundaries.sql import insert_all
@@ -82,7 +82,7 @@ def entry(
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         reason=reason[:500],
         details=details or {},
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
