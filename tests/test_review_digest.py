@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from boundaries import clock
 from boundaries.audit.models import AuditEntry
-from boundaries.inbox import tasks
+from boundaries.channels import registry
 from boundaries.inbox.actions import do_ingest
 from boundaries.inbox.digests import DIGEST_SUBJECT, send_due_digests
 from boundaries.inbox.models import Digest, Review
@@ -105,8 +105,8 @@ def test_it_sends_one_content_free_email_at_the_therapists_time_and_no_more_that
     def never(*_: Any) -> None:
         raise AssertionError("a digest is never a text or a page")
 
-    monkeypatch.setitem(tasks.NOTICE_SENDERS, "sms", never)
-    monkeypatch.setitem(tasks.ALERT_SENDERS, "sms", never)
+    monkeypatch.setitem(registry.NOTICE_SENDERS, "sms", never)
+    monkeypatch.setitem(registry.ALERT_SENDERS, "sms", never)
     Therapist.objects.filter(user__username="alice").update(alert_phone="+442079460999")
     at(DAY, 15, 0)
     concern(alder)

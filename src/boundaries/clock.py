@@ -25,5 +25,5 @@ def travel(delta: dt.timedelta) -> None:
 
 
 def reset() -> None:
-    global _offset  # noqa: PLW0603
+    global _offset  # noqa: PLW0603 - one process-wide offset is the point
     _offset = dt.timedelta(0)

@@ -8,7 +8,11 @@ writes (``DatabaseBackend._task_to_db_task`` plus its ``pre_save`` default
 for ``run_after``) with one INSERT (``boundaries.sql.insert_all``) and sends the same
 ``task_enqueued`` signal for each. ``tests/test_sql.py`` compares its rows
 with the backend's own, field by field, so an upgrade of django-tasks-db that
-changes them fails a test instead of queueing tasks no worker picks up.
+changes them fails a test instead of queueing tasks no worker picks up. Like
+``bulk_create``, it runs no ``DBTaskResult.save()`` and sends no
+``pre_save``/``post_save`` signal: the one receiver, django-tasks-db's
+``set_run_after``, is reproduced above, and ``tests/test_insert_all_models.py``
+fails if another appears.
 
 Under any other backend (or with its ``id_function`` option) it falls back
 to ``enqueue``, one task at a time.

@@ -48,7 +48,22 @@ def _shape(model: type[Model], connection: Any) -> _Shape:
 
 
 def insert_all(objects: Sequence[Model]) -> None:
-    """Insert unsaved instances of one model, in order; each gets its primary key."""
+    """Insert unsaved instances of one model, in order; each gets its primary key.
+
+    What it bypasses, as ``bulk_create`` does: the model's ``save()`` (and any
+    override of it), the ``pre_save`` and ``post_save`` signals, ``full_clean()``
+    validation, and multi-table inheritance (only the model's own table is
+    written). What it keeps: each field's ``pre_save`` (defaults, ``auto_now_add``),
+    ``get_db_prep_save`` and the related-object checks of Django's private
+    ``Model._prepare_related_fields_for_save``, the same call ``bulk_create`` makes.
+
+    The models written with it: inbox ``Message``, ``ActionRun``, ``Alert``,
+    ``Review`` (the inbound group commit, ``inbox.actions``), practices
+    ``AgendaItem``, audit ``AuditEntry`` (``audit.log.append``) and django-tasks'
+    ``DBTaskResult`` (``queue.enqueue_many``). ``tests/test_insert_all_models.py``
+    fails if one of them gains a ``save()`` override or a ``pre_save``/``post_save``
+    receiver.
+    """
     if not objects:
         return
     model = type(objects[0])
@@ -75,7 +90,7 @@ def insert_all(objects: Sequence[Model]) -> None:
             for obj in chunk:
                 # Takes up a related object's key assigned after the assignment (as
                 # bulk_create does), and refuses an unsaved one.
-                obj._prepare_related_fields_for_save(operation_name="insert_all")  # type: ignore[attr-defined]
+                obj._prepare_related_fields_for_save(operation_name="insert_all")  # type: ignore[attr-defined]  # private Django API, the one bulk_create uses
                 params.extend(
                     field.get_db_prep_save(field.pre_save(obj, True), connection)
                     for field in fields

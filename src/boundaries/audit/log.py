@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.chain import GENESIS, canonical_details, canonical_time, entry_hash
 from boundaries.audit.models import AuditEntry, ChainHead
 from boundaries.sql import insert_all
@@ -82,7 +82,7 @@ def entry(
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         reason=reason[:500],
         details=details or {},
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
@@ -117,7 +117,7 @@ def append(entries: Sequence[AuditEntry]) -> None:
     insert_all(entries)
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_head_table()} SET seq = %s, entry_hash = %s WHERE id = 1",  # noqa: S608
+            f"UPDATE {_head_table()} SET seq = %s, entry_hash = %s WHERE id = 1",  # noqa: S608 - our own quoted table name; values are parameters
             [seq, prev],
         )
 

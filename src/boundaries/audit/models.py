@@ -21,6 +21,14 @@ from django.db import models
 
 
 class AuditEntry(models.Model):
+    """One link of the append-only audit chain.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` (``audit.log.append``): the
+    ``save()`` below, which refuses an update, does not run, and no ``pre_save``/
+    ``post_save`` signal is sent. ``insert_all`` only ever inserts, so nothing is lost;
+    ``tests/test_insert_all_models.py`` fails if another override or a receiver appears.
+    """
+
     seq = models.PositiveBigIntegerField(unique=True, help_text="position in the chain, from 1")
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)

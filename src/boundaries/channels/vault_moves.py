@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import record
 
 #: A move that keeps meeting a busy platform gives up after this many runs.
@@ -29,4 +29,4 @@ def finish_move(
         )
         if later:
             backoff = dt.timedelta(seconds=min(600, 5 * 2**attempt))
-            task.using(run_after=timezone.now() + backoff).enqueue(message.pk, attempt + 1)
+            task.using(run_after=clock.now() + backoff).enqueue(message.pk, attempt + 1)

@@ -37,13 +37,13 @@ app = typer.Typer(help="Check, render, publish and compare the policy.", no_args
 
 def init(
     country: Annotated[str, typer.Option(help="country template: GB or US")] = "GB",
-    practice_name: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]
-    therapist_name: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]
+    practice_name: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]  # typer: ... marks a required option
+    therapist_name: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]  # typer: ... marks a required option
     phone: Annotated[
         str, typer.Option(prompt="Phone for changing appointments", help="E.164 or national")
-    ] = ...,  # type: ignore[assignment]
-    email: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]
-    website: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]
+    ] = ...,  # type: ignore[assignment]  # typer: ... marks a required option
+    email: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]  # typer: ... marks a required option
+    website: Annotated[str, typer.Option(prompt=True)] = ...,  # type: ignore[assignment]  # typer: ... marks a required option
     timezone: Annotated[str | None, typer.Option(help="IANA timezone")] = None,
     output: Annotated[Path, typer.Option("--out", help="where to write")] = Path("policy.toml"),
     force: Annotated[bool, typer.Option(help="overwrite an existing file")] = False,

@@ -107,7 +107,7 @@ def demo_site_url(host: str, port: int) -> str:
 def _start_children(commands: list[list[str]]) -> list[subprocess.Popen[bytes]]:
     """Start sibling `boundaries` processes (one process tree for the demo)."""
     executable = [sys.executable, "-m", "boundaries"]
-    return [subprocess.Popen([*executable, *command]) for command in commands]  # noqa: S603
+    return [subprocess.Popen([*executable, *command]) for command in commands]  # noqa: S603 - our own interpreter and commands, no shell
 
 
 @app.command()

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from boundaries import clock
 from boundaries.cli.output import EXIT_BAD_INPUT
 from boundaries.cli.output import err as _err
 from boundaries.cli.output import fail as _fail
@@ -111,7 +112,7 @@ def triage(
     policy = _policy(policy_file, country)
     if text is not None:
         try:
-            message, context = request_from_dict({"text": text}, defaults=defaults)
+            message, context = request_from_dict({"text": text}, now=clock.now(), defaults=defaults)
         except InputError as error:
             _fail(str(error))
         decision = decide(message, policy, context)
@@ -130,7 +131,9 @@ def _batch(policy: Policy, defaults: dict[str, Any]) -> int:
         if not line.strip():
             continue
         try:
-            message, context = request_from_dict(json.loads(line), defaults=defaults)
+            message, context = request_from_dict(
+                json.loads(line), now=clock.now(), defaults=defaults
+            )
         except (json.JSONDecodeError, InputError) as error:
             bad += 1
             reason = (

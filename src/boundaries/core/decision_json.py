@@ -12,7 +12,7 @@ Only ``text`` is required. Output is ``decision_to_dict``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from boundaries.core.types import (
@@ -89,9 +89,13 @@ def _string(data: Mapping[str, Any], key: str, default: str = "") -> str:
 
 
 def request_from_dict(
-    data: Any, *, defaults: Mapping[str, Any] | None = None
+    data: Any, *, now: datetime, defaults: Mapping[str, Any] | None = None
 ) -> tuple[InboundMessage, SenderContext]:
-    """Read one triage request. ``defaults`` fill keys the object leaves out (CLI flags)."""
+    """Read one triage request. ``defaults`` fill keys the object leaves out (CLI flags).
+
+    ``now`` is the arrival time of a request that gives no ``received_at`` (the core
+    reads no clock: the caller passes its own).
+    """
     if not isinstance(data, Mapping):
         raise InputError(f"expected a JSON object, got {type(data).__name__}")
     unknown = sorted(set(data) - _KNOWN_KEYS)
@@ -124,7 +128,7 @@ def request_from_dict(
         agreement = AgreementTerms(channels=channels, session_content_by_email=flag)
     received = _string(merged, "received_at")
     try:
-        received_at = datetime.fromisoformat(received) if received else datetime.now(UTC)
+        received_at = datetime.fromisoformat(received) if received else now
     except ValueError:
         raise InputError(f"received_at: expected an ISO 8601 time, got {received!r}") from None
     message = InboundMessage(

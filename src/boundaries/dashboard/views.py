@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
 from boundaries.core.policy.loader import display_phone
@@ -361,9 +362,9 @@ def insights(request: HttpRequest) -> HttpResponse:
     from boundaries.dashboard import charts
 
     therapist = therapist_for(request.user)
-    today = timezone.localdate()
+    today = timezone.localdate(clock.now())
     days = [today - dt.timedelta(days=n) for n in range(13, -1, -1)]
-    since = timezone.now() - dt.timedelta(days=14)
+    since = clock.now() - dt.timedelta(days=14)
     messages = messages_for(request.user).filter(received_at__gte=since)
     rows = [
         (timezone.localtime(m.received_at).date(), m.channel, m.actions)
@@ -596,9 +597,8 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject: str) -> str:
-    from boundaries.channels.email.outbound import send_email
-    from boundaries.channels.email.senders import practice_address
-    from boundaries.inbox.tasks import NOTICE_SENDERS, RetryLaterError
+    from boundaries.channels.registry import COMPOSE_SENDERS
+    from boundaries.inbox.delivery import RetryLaterError
     from boundaries.portal.actions import do_send_to_client
     from boundaries.practices.models import ClientContact
 
@@ -609,20 +609,15 @@ def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject
     address = client.contacts.filter(kind=kind).values_list("value", flat=True).first()
     if address is None:
         raise CannotDeliverError(f"This client has no {channel.value} address in the register.")
+    sender = COMPOSE_SENDERS.get("email" if channel.value == "email" else "sms")
+    if sender is None:
+        raise CannotDeliverError("Text messages are not set up on this installation.")
     if channel.value == "email":
-        send_email(
-            sender=practice_address(client.practice_id),
-            to=address,
-            subject=subject or "A message from your therapist",
-            body=text,
-            auto_submitted="",
-        )
+        # Not caught here: a refused email is an error for the request, unlike a text.
+        sender(client.practice_id, address, subject, text)
     else:
-        sender = NOTICE_SENDERS.get("sms")
-        if sender is None:
-            raise CannotDeliverError("Text messages are not set up on this installation.")
         try:
-            sender(address, "", text)
+            sender(client.practice_id, address, subject, text)
         except (RetryLaterError, OSError):
             raise CannotDeliverError(
                 "The text message could not be sent just now (the SMS provider did not "

@@ -13,6 +13,9 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
+
+# Field defaults keep django.utils.timezone.now, not boundaries.clock.now: the landed
+# migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
 from boundaries.core.exports import ExportReport

@@ -134,7 +134,7 @@ def _existing_many(
     table = connection.ops.quote_name(Message._meta.db_table)
     where = f"practice_id IN {placeholders(practices)} AND channel IN {placeholders(channels)}"
     head = (
-        "SELECT id, practice_id, channel, external_id, content_hash, fingerprint"  # noqa: S608
+        "SELECT id, practice_id, channel, external_id, content_hash, fingerprint"  # noqa: S608 - quoted table name; values are placeholders
         f" FROM {table} WHERE {where}"
     )
     wanted_digests = sorted(set(digests))

@@ -33,8 +33,8 @@ from django_tasks import task
 
 from boundaries import clock
 from boundaries.audit.log import record
+from boundaries.channels.registry import NOTICE_SENDERS
 from boundaries.inbox.models import Digest, Review
-from boundaries.inbox.tasks import NOTICE_SENDERS
 from boundaries.practices.models import Practice, Therapist
 
 __all__ = ["DIGEST_SUBJECT", "STALE_CLAIM", "digest_text", "review_digest_job", "send_due_digests"]

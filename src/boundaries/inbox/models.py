@@ -11,6 +11,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+# Field defaults keep django.utils.timezone.now, not boundaries.clock.now: the landed
+# migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
 from boundaries.core.types import Action, Channel, RiskLevel
@@ -38,6 +41,13 @@ class InboundRoute(models.Model):
 
 
 class Message(models.Model):
+    """One inbound message and its decision (the content is sealed separately).
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    """
+
     class Status(models.TextChoices):
         TRIAGED = "triaged", "Triaged; actions queued"
         DONE = "done", "Actions carried out"
@@ -118,7 +128,12 @@ class Message(models.Model):
 
 
 class ActionRun(models.Model):
-    """One action of a decision and whether it has been carried out. Once per message."""
+    """One action of a decision and whether it has been carried out. Once per message.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -146,6 +161,10 @@ class ActionRun(models.Model):
 
 class Alert(models.Model):
     """An urgent alert to the therapist. Exactly one per crisis message.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
 
     ``judgement`` is the therapist's own reading of the message's level once they
     have read it ('' until they say), so alerts that were not urgent can be
@@ -184,6 +203,10 @@ class Alert(models.Model):
 
 class Review(models.Model):
     """A ``concern`` message on the therapist's list to read today. Exactly one per such message.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
 
     Written in the same transaction as the message (``actions.do_ingest``); the
     same-day digest counts the reviews nobody has marked read yet.

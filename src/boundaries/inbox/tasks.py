@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +24,9 @@ from django_tasks import task
 
 from boundaries import clock
 from boundaries.audit.log import record
+from boundaries.channels.registry import ALERT_SENDERS, REPLY_SENDERS
 from boundaries.core.types import PUBLIC_CHANNELS, Action, Channel
+from boundaries.inbox.delivery import ALERT_SUBJECT, RetryLaterError, Skip
 from boundaries.inbox.models import ActionRun, Alert, Message, ReplyLedger
 from boundaries.inbox.sealing import Content, unseal
 from boundaries.links import site_link
@@ -35,26 +36,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 REPLY_ACTIONS = (Action.CRISIS_RESOURCES_REPLY, Action.REDIRECT_REPLY, Action.SECURE_CHANNEL_REPLY)
-ALERT_SUBJECT = "Urgent: a message needs your attention now"
-
-
-class Skip(Exception):  # noqa: N818 - a result, not an error
-    """The action is deliberately not carried out; the message says why (no content)."""
-
-
-class RetryLaterError(Exception):
-    """Try again later (network down, provider busy)."""
-
-
-# Reply senders by channel: (message, content, text) -> provider id. Channels register here.
-ReplySender = Callable[[Message, Content, str], str]
-REPLY_SENDERS: dict[str, ReplySender] = {}
-# Alert senders by kind ("email", "sms"): (therapist, text) -> None.
-AlertSender = Callable[[Therapist, str], None]
-ALERT_SENDERS: dict[str, AlertSender] = {}
-# Content-free notices to a client by agreed channel ("email", "sms"): (address, subject, text).
-NoticeSender = Callable[[str, str, str], None]
-NOTICE_SENDERS: dict[str, NoticeSender] = {}
 
 
 def alert_text(message: Message) -> str:

@@ -61,7 +61,7 @@ def find_clients(arrivals: Sequence[tuple[Practice, InboundMessage]]) -> list[Cl
     kinds = sorted({key[1] for key in keys})
     values = sorted({key[2] for key in keys})
     sql = (
-        f"SELECT {clients}.*, {contacts}.practice_id AS contact_practice_id,"  # noqa: S608
+        f"SELECT {clients}.*, {contacts}.practice_id AS contact_practice_id,"  # noqa: S608 - quoted table names; values are placeholders
         f" {contacts}.kind AS contact_kind, {contacts}.value AS contact_value,"
         f" {contacts}.platform AS contact_platform"
         f" FROM {contacts} JOIN {clients} ON {clients}.id = {contacts}.client_id"
@@ -110,7 +110,7 @@ def sender_contexts(senders: Sequence[tuple[Practice, Client | None]]) -> list[S
         if latest is not None:
             terms = AgreementTerms(
                 channels=latest.agreed_channels,
-                reminder_detail=latest.reminder_detail,  # type: ignore[arg-type]
+                reminder_detail=latest.reminder_detail,  # type: ignore[arg-type]  # a CharField with choices holds one of the core's labels
                 session_content_by_email=latest.session_content_by_email,
             )
         contexts.append(
@@ -139,7 +139,7 @@ def policy_for(practice: Practice) -> Policy | None:
     table = connection.ops.quote_name(PolicyVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT number, content_hash FROM {table} WHERE practice_id = %s"  # noqa: S608
+            f"SELECT number, content_hash FROM {table} WHERE practice_id = %s"  # noqa: S608 - quoted table name; values are parameters
             " ORDER BY number DESC LIMIT 1",
             [practice.pk],
         )

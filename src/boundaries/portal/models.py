@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+# Field defaults keep django.utils.timezone.now, not boundaries.clock.now: the landed
+# migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
 

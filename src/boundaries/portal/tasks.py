@@ -19,7 +19,8 @@ NEW_POLICY = (
 
 def notify(client: object, text: str, subject: str) -> str:
     """Send ``text`` to the client on an agreed channel (email, then SMS). Returns which."""
-    from boundaries.inbox.tasks import NOTICE_SENDERS, RetryLaterError
+    from boundaries.channels.registry import NOTICE_SENDERS
+    from boundaries.inbox.delivery import RetryLaterError
     from boundaries.practices.models import Client, ClientContact
 
     assert isinstance(client, Client)

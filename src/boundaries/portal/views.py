@@ -29,7 +29,7 @@ def current_client(request: HttpRequest) -> Client:
     account = getattr(request.user, "portal_account", None)
     if account is None:
         raise Http404
-    return account.client  # type: ignore[no-any-return]
+    return account.client  # type: ignore[no-any-return]  # the related descriptor is untyped in django-stubs
 
 
 #: Set by ``send`` when triage put the message at concern or urgent; the next page shows

@@ -22,6 +22,7 @@ from django.db.models import ProtectedError, RestrictedError, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from boundaries import clock
 from boundaries.audit.log import append, record
 from boundaries.audit.log import entry as audit_entry
 from boundaries.audit.models import AuditEntry
@@ -610,7 +611,7 @@ def do_mark_agenda_discussed(
     if item.discussed_at is not None:
         raise ActionError("this agenda item is already marked as discussed")
     with transaction.atomic():
-        item.discussed_at = timezone.now()
+        item.discussed_at = clock.now()
         item.discussed_note = note[:1000]
         item.save(update_fields=["discussed_at", "discussed_note"])
         record(
@@ -776,7 +777,7 @@ def do_publish_policy(
             source=source,
             data=policy_to_dict(policy),
             content_hash=digest,
-            effective_date=effective_date or timezone.localdate(),
+            effective_date=effective_date or timezone.localdate(clock.now()),
             summary=summary.strip()[:500],
             published_by_label=_label(actor, actor_label),
         )
@@ -914,7 +915,7 @@ def do_erase_client(
         client.last_name = "client"
         client.nicknames = []
         client.sealed_emergency_contact = b""
-        client.erased_at = timezone.now()
+        client.erased_at = clock.now()
         # A past client: no notices or reminders are attempted for a row with no contacts.
         client.status = Client.Status.PAST
         client.save(
@@ -1015,7 +1016,7 @@ def do_delete_practice(
         practice.slug = f"deleted-{practice.pk}"
         practice.professional_body = ""
         practice.status = Practice.Status.DELETED
-        practice.deleted_at = timezone.now()
+        practice.deleted_at = clock.now()
         practice.save(update_fields=["name", "slug", "professional_body", "status", "deleted_at"])
         record(
             action="practice.deleted",

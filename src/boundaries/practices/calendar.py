@@ -11,6 +11,7 @@ import icalendar
 from django.db import transaction
 from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.practices.models import (
     Appointment,
@@ -48,7 +49,7 @@ def do_create_feed(therapist: Therapist, *, titles: str = CalendarFeed.Titles.IN
 def do_revoke_feed(feed: CalendarFeed) -> None:
     with transaction.atomic():
         CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=clock.now()
         )
         record(
             action="calendar.feed_revoked",

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.practices.emergency import emergency_contact_of
 from boundaries.practices.models import Client, Practice
@@ -318,7 +319,7 @@ def do_export_practice(
                     "format": PRACTICE_FORMAT,
                     "practice": practice.pk,
                     "slug": practice.slug,
-                    "created_at": timezone.now().isoformat(),
+                    "created_at": clock.now().isoformat(),
                     "decrypted": decrypt,
                     "rows": rows,
                     "unreadable": unreadable,
@@ -521,7 +522,7 @@ def export_client_zip(client: Client, target: IO[bytes]) -> ExportResult:
                 "format": CLIENT_FORMAT,
                 "client": client.pk,
                 "practice": client.practice.name,
-                "created_at": timezone.now().isoformat(),
+                "created_at": clock.now().isoformat(),
                 "unreadable": unreadable,
             }
         )
@@ -557,4 +558,4 @@ def do_export_client(
 
 
 def export_filename(client: Client, today: dt.date | None = None) -> str:
-    return f"client-{client.pk}-data-{(today or timezone.localdate()):%Y%m%d}.zip"
+    return f"client-{client.pk}-data-{(today or timezone.localdate(clock.now())):%Y%m%d}.zip"

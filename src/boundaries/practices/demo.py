@@ -10,8 +10,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.practices import actions
 from boundaries.practices.models import Practice, Therapist
 
@@ -92,7 +92,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
     existing = Practice.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         return existing, False
-    moment = now or timezone.now()
+    moment = now or clock.now()
     london = ZoneInfo("Europe/London")
     with transaction.atomic():
         practice = actions.do_create_practice(

@@ -13,8 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
+
+# Field defaults keep django.utils.timezone.now, not boundaries.clock.now: the landed
+# migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
+from boundaries import clock
 from boundaries.core.types import AgreedChannel, ReminderDetail, SenderStatus
 from boundaries.sql import placeholders
 
@@ -265,7 +269,12 @@ class Appointment(models.Model):
 
 
 class AgendaItem(models.Model):
-    """Something to bring to a client's next session. Never holds message content."""
+    """Something to bring to a client's next session. Never holds message content.
+
+    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
+    (and ``practices.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
+    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    """
 
     class Kind(models.TextChoices):
         COMMUNICATION = "communication", "Discuss communication arrangements"
@@ -405,7 +414,7 @@ def next_appointments(client_ids: Iterable[int], now: Any = None) -> dict[int, A
         return {}
     table = connection.ops.quote_name(Appointment._meta.db_table)
     # The ORM would store the time as this database stores times; a raw query must too.
-    since = connection.ops.adapt_datetimefield_value(now or django_timezone.now())
+    since = connection.ops.adapt_datetimefield_value(now or clock.now())
     upcoming = Appointment.objects.raw(
         f"SELECT * FROM {table} WHERE client_id IN {placeholders(wanted)}"  # noqa: S608 - our table
         " AND starts_at >= %s AND NOT cancelled ORDER BY client_id, starts_at",

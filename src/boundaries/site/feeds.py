@@ -52,7 +52,7 @@ class PostsAtomFeed(PostsFeed):
     subtitle = PostsFeed.description
 
 
-class AmendmentsFeed(Feed):  # type: ignore[type-arg]
+class AmendmentsFeed(Feed):  # type: ignore[type-arg]  # django-stubs: Feed is generic
     """Every published version of the policy, with what changed (clause amendments)."""
 
     def get_object(self, request: HttpRequest, slug: str | None = None) -> Practice:

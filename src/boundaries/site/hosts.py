@@ -71,7 +71,7 @@ class PracticeHostMiddleware:
             .first()
         )
         if practice_domain is not None:
-            request.host_practice = practice_domain.practice  # type: ignore[attr-defined]
+            request.host_practice = practice_domain.practice  # type: ignore[attr-defined]  # read by the public site
             request.urlconf = PRACTICE_DOMAIN_URLCONF
         elif not validate_host(domain, patterns):
             raise DisallowedHost(

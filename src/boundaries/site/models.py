@@ -6,6 +6,9 @@ Clause no-endorsements: people can follow without liking or following anything.
 from __future__ import annotations
 
 from django.db import models
+
+# Field defaults keep django.utils.timezone.now, not boundaries.clock.now: the landed
+# migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
 from boundaries.practices.access import clients_for, get_client_for, therapist_for
@@ -193,7 +194,7 @@ def add_entry(request: HttpRequest, check_id: int, kind: str) -> HttpResponse:
 
 
 def _export_filename(check: WelfareCheck, ext: str) -> str:
-    return f"welfare-check-{check.pk}-{timezone.localdate():%Y%m%d}.{ext}"
+    return f"welfare-check-{check.pk}-{timezone.localdate(clock.now()):%Y%m%d}.{ext}"
 
 
 @recent_reauth_required

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from imapclient import IMAPClient
 
+from boundaries import clock
 from boundaries.channels.email.ingest import ingest_raw_email
 from boundaries.core.types import Action
 
@@ -103,7 +103,7 @@ def poll_account(account: Any) -> PollResult:
                     "UIDPLUS"
                 ) else client.expunge()
                 removed += len(to_remove)
-    account.last_polled_at = timezone.now()
+    account.last_polled_at = clock.now()
     account.save(update_fields=["last_polled_at"])
     logger.info(
         "imap account=%s fetched=%s stored=%s removed=%s too_large=%s",

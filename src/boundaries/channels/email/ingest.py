@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
+from boundaries import clock
 from boundaries.channels.email.parse import parse_email
 
 
@@ -20,7 +19,7 @@ def arrival_from_email(raw: bytes, *, envelope_sender: str = "") -> Any:
     """The inbox ``Arrival`` for raw RFC 5322 bytes (the parser never raises)."""
     from boundaries.inbox.actions import Arrival
 
-    parsed = parse_email(raw, now=timezone.now())
+    parsed = parse_email(raw, now=clock.now())
     sender = envelope_sender.strip().lower()
     return Arrival(
         message=parsed.message,

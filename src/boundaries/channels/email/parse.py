@@ -128,7 +128,7 @@ def _leaf_parts(msg: Message) -> Iterator[tuple[Message, tuple[Attachment, bytes
         if "attachment" in disposition or filename or not ctype.startswith("text/"):
             try:
                 payload = part.get_payload(decode=True)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a part that cannot be decoded is kept as empty
                 payload = None
             data = payload if isinstance(payload, bytes) else b""
             yield part, (Attachment(filename=filename, content_type=ctype, size=len(data)), data)

@@ -1,13 +1,13 @@
-"""Email as a reply channel and an alert channel, registered with the inbox tasks."""
+"""Email as a reply, alert, notice and compose channel (listed in ``channels.registry``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
 from boundaries.channels.email.outbound import send_email
+from boundaries.inbox.delivery import ALERT_SUBJECT
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.inbox.sealing import Content
-from boundaries.inbox.tasks import ALERT_SENDERS, ALERT_SUBJECT, NOTICE_SENDERS, REPLY_SENDERS
 from boundaries.practices.models import Therapist
 
 
@@ -53,6 +53,12 @@ def notice_by_email(address: str, subject: str, text: str) -> None:
     )
 
 
-REPLY_SENDERS["email"] = reply_by_email
-ALERT_SENDERS["email"] = alert_by_email
-NOTICE_SENDERS["email"] = notice_by_email
+def compose_by_email(practice_id: int, address: str, subject: str, text: str) -> None:
+    """A therapist's own message from the dashboard: from the practice, not auto-generated."""
+    send_email(
+        sender=practice_address(practice_id),
+        to=address,
+        subject=subject or "A message from your therapist",
+        body=text,
+        auto_submitted="",
+    )

@@ -1,4 +1,4 @@
-"""Private replies on Facebook and Instagram, registered with the inbox tasks.
+"""Private replies on Facebook and Instagram, listed in ``channels.registry``.
 
 ``social_dm``: an answer in the same private conversation. ``social_comment``:
 a *private* reply to the person who commented (the inbox task asks for one
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from boundaries.channels.meta.outbound import MetaSendError, send_private_message
+from boundaries.inbox.delivery import RetryLaterError, Skip
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import Content
-from boundaries.inbox.tasks import REPLY_SENDERS, RetryLaterError, Skip
 
 __all__ = ["reply_in_private", "reply_to_public_post_in_private"]
 
@@ -42,7 +42,3 @@ def reply_in_private(message: Message, content: Content, text: str) -> str:
 
 def reply_to_public_post_in_private(message: Message, content: Content, text: str) -> str:
     return _send(content, _recipient(content, frozenset({"comment_id", "post_id"})), text)
-
-
-REPLY_SENDERS["social_dm"] = reply_in_private
-REPLY_SENDERS["social_comment"] = reply_to_public_post_in_private

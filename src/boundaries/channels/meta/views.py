@@ -20,10 +20,10 @@ from collections import Counter
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from boundaries import clock
 from boundaries.channels.meta.parse import MetaEvent, MetaFormatError, parse_webhook
 from boundaries.channels.meta.signature import is_valid_signature, verify_challenge
 from boundaries.inbox.models import InboundRoute, Message
@@ -121,11 +121,11 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("meta webhook: missing or invalid signature; refused")
         return _text("Signature missing or invalid.", 403)
     try:
-        parsed = parse_webhook(body, now=timezone.now())
+        parsed = parse_webhook(body, now=clock.now())
     except MetaFormatError as error:
         logger.warning("meta webhook: %s", error)
         return _text("The body must be a JSON object.", 400)
-    if parsed.sent_at is not None and parsed.sent_at < timezone.now() - _max_age():
+    if parsed.sent_at is not None and parsed.sent_at < clock.now() - _max_age():
         # Meta stopped retrying long before this: a signed body this old is a replay.
         logger.warning("meta webhook: delivery stamped %s is too old; refused", parsed.sent_at)
         return _text("Delivery too old; refused as a replay.", 403)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import phonenumbers
 from django.db import transaction
-from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.channels.sms.models import SmsOptOut, number_digest
 from boundaries.channels.sms.parse import Keyword
@@ -36,7 +36,7 @@ def do_record_sms_keyword(practice: Practice, number: str, keyword: Keyword) -> 
         row, _ = SmsOptOut.objects.update_or_create(
             practice=practice,
             number_hash=number_digest(number),
-            defaults={"opted_out": opted_out, "changed_at": timezone.now()},
+            defaults={"opted_out": opted_out, "changed_at": clock.now()},
         )
         record(
             action="sms.opt_out" if opted_out else "sms.opt_in",
@@ -81,7 +81,8 @@ def do_answer_in_twiml(message: Message) -> str:
     replaced by the TwiML answer. When it says no, the action stays pending and
     the worker records why.
     """
-    from boundaries.inbox.tasks import REPLY_ACTIONS, Skip, send_reply
+    from boundaries.inbox.delivery import Skip
+    from boundaries.inbox.tasks import REPLY_ACTIONS, send_reply
 
     pending = {
         run.action: run
@@ -109,7 +110,7 @@ def do_answer_in_twiml(message: Message) -> str:
         run.status = ActionRun.Status.DONE
         run.detail = "sent in the answer to Twilio's webhook (TwiML)"
         run.attempts += 1
-        run.updated_at = timezone.now()
+        run.updated_at = clock.now()
         run.save(update_fields=["status", "detail", "attempts", "updated_at"])
         record(
             action=f"action.{run.action}.done",
@@ -137,7 +138,7 @@ def do_skip_replies(message: Message, reason: str) -> int:
             run.status = ActionRun.Status.SKIPPED
             run.detail = reason[:300]
             run.attempts += 1
-            run.updated_at = timezone.now()
+            run.updated_at = clock.now()
             run.save(update_fields=["status", "detail", "attempts", "updated_at"])
             record(
                 action=f"action.{run.action}.skipped",

@@ -117,7 +117,7 @@ def send_sms(to: str, body: str, *, from_number: str = "") -> str:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - the URL comes from our settings, not from input
             data = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         code = _error_code(error.read())

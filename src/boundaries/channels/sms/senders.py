@@ -1,4 +1,4 @@
-"""Text messages as a reply channel and an alert channel, registered with the inbox tasks.
+"""Text messages as a reply channel and an alert channel, listed in ``channels.registry``.
 
 Nothing automated is texted to a number that has opted out (STOP). A crisis
 from such a number still raises the therapist's alert: the alert goes to the
@@ -20,21 +20,16 @@ from contextvars import ContextVar
 
 from boundaries.channels.sms.models import SmsOptOut, number_digest
 from boundaries.channels.sms.outbound import SmsSendError, send_sms, twilio_config
+from boundaries.inbox.delivery import RetryLaterError, Skip
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.inbox.sealing import Content
-from boundaries.inbox.tasks import (
-    ALERT_SENDERS,
-    NOTICE_SENDERS,
-    REPLY_SENDERS,
-    RetryLaterError,
-    Skip,
-)
 from boundaries.practices.models import Therapist
 
 __all__ = [
     "TWIML_PROVIDER_ID",
     "alert_by_sms",
     "answering_in_twiml",
+    "compose_by_sms",
     "notice_by_sms",
     "practice_number",
     "reply_by_sms",
@@ -110,6 +105,6 @@ def notice_by_sms(address: str, subject: str, text: str) -> None:
         raise RetryLaterError(str(error)) from None
 
 
-REPLY_SENDERS["sms"] = reply_by_sms
-ALERT_SENDERS["sms"] = alert_by_sms
-NOTICE_SENDERS["sms"] = notice_by_sms
+def compose_by_sms(practice_id: int, address: str, subject: str, text: str) -> None:
+    """A therapist's own text from the dashboard: sent as a notice is (opt-outs respected)."""
+    notice_by_sms(address, "", text)

@@ -27,10 +27,10 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from boundaries import clock
 from boundaries.channels.sms.outbound import twilio_config
 from boundaries.channels.sms.parse import Keyword, SmsFormatError, parse_sms
 from boundaries.channels.sms.signature import is_valid_signature
@@ -119,7 +119,7 @@ def twilio_sms(request: HttpRequest) -> HttpResponse:
         return _text("No practice here uses that number.", 404)
     practice = route.practice
     try:
-        parsed = parse_sms(params, region=practice.country, now=timezone.now())
+        parsed = parse_sms(params, region=practice.country, now=clock.now())
     except SmsFormatError as error:
         logger.warning("sms webhook: not an inbound message (%s)", error)
         return _text("Not an inbound message.", 400)
