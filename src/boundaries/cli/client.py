@@ -20,7 +20,8 @@ from boundaries.cli.inputs import (
     read_text,
 )
 from boundaries.cli.output import err, fail, out
-from boundaries.practices.actions import ActionError, do_add_client, do_erase_client
+from boundaries.errors import ActionError
+from boundaries.practices.actions import do_add_client, do_erase_client
 from boundaries.practices.data_export import do_export_client
 from boundaries.practices.models import Client
 

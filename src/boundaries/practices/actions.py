@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError, Sum
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +32,7 @@ from boundaries.core.contacts import (
     normalise_phone,
 )
 from boundaries.core.types import AgreedChannel, ReminderDetail
+from boundaries.errors import ActionError
 from boundaries.practices.emergency import (
     EmergencyContact,
     emergency_contact,
@@ -53,10 +54,6 @@ from boundaries.practices.models import (
 from boundaries.sql import insert_all
 
 logger = logging.getLogger(__name__)
-
-
-class ActionError(ValueError):
-    """A change that cannot be made, with a message that says why."""
 
 
 def _label(actor: Any, actor_label: str) -> str:
@@ -267,25 +264,6 @@ def _locked(practice_id: int) -> Practice:
     """The practice row, locked to the end of the transaction, so two changes that
     check a limit queue instead of both passing it."""
     return Practice.objects.select_for_update().get(pk=practice_id)
-
-
-def check_vault_room(practice_id: int, size: int) -> None:
-    """Refuse a file that would take the practice's vault over its storage limit.
-
-    Call inside the transaction that records the file: the practice row is locked.
-    """
-    practice = _locked(practice_id)
-    if not practice.max_vault_bytes:
-        return
-    from boundaries.vault.models import VaultObject
-
-    used = VaultObject.objects.filter(practice_id=practice_id).aggregate(total=Sum("size"))
-    if (used["total"] or 0) + size > practice.max_vault_bytes:
-        raise ActionError(
-            "the practice's file storage is full "
-            f"(limit {practice.max_vault_bytes:,} bytes); ask the practice to remove "
-            "files or its host to raise the limit"
-        )
 
 
 def note_inbound_limit(practice: Practice, now: dt.datetime, arriving: int = 1) -> list[bool]:
