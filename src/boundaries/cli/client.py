@@ -21,7 +21,8 @@ from boundaries.cli.inputs import (
 )
 from boundaries.cli.output import err, fail, out
 from boundaries.errors import ActionError
-from boundaries.practices.actions import do_add_client, do_erase_client
+from boundaries.practices.actions.clients import do_add_client
+from boundaries.practices.actions.erasure import do_erase_client
 from boundaries.practices.data_export import do_export_client
 from boundaries.practices.models import Client
 
