@@ -523,7 +523,7 @@ def client_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
     """The client's own data as a zip (right of access): after re-authentication, audited."""
     from django.http import FileResponse
 
-    from boundaries.practices.data_export import do_export_client, export_filename
+    from boundaries.data_rights.export import do_export_client, export_filename
 
     client = get_client_for(request.user, client_id)
     handle, _result = do_export_client(client, actor=request.user, via="dashboard")

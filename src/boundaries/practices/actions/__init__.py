@@ -1,5 +1,7 @@
 """Every change to practices, clients, agreements, agenda and policy versions, one module a topic.
 
+Erasing a client and deleting a practice live above, in ``boundaries.data_rights``.
+
 Each ``do_*`` validates, writes, and appends its audit entry in one
 transaction; nothing else writes these models. Errors are ``ActionError`` with
 a message fit to show a therapist (it never repeats client content).
@@ -23,7 +25,6 @@ from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.actions.appointments import do_add_appointment
 from boundaries.practices.actions.clients import do_add_client, do_set_emergency_contact
 from boundaries.practices.actions.domains import do_add_domain, do_remove_domain, normalise_hostname
-from boundaries.practices.actions.erasure import Removal, do_delete_practice, do_erase_client
 from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.actions.practices import (
     do_add_therapist,
@@ -34,7 +35,6 @@ from boundaries.practices.actions.practices import (
 
 __all__ = [
     "ActionError",
-    "Removal",
     "agenda_entries",
     "agenda_items",
     "do_add_agenda_item",
@@ -44,8 +44,6 @@ __all__ = [
     "do_add_domain",
     "do_add_therapist",
     "do_create_practice",
-    "do_delete_practice",
-    "do_erase_client",
     "do_mark_agenda_discussed",
     "do_publish_policy",
     "do_remove_domain",

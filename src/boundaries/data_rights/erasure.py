@@ -11,9 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
+from boundaries.inbox.models import Message
+from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
 from boundaries.practices.actions.common import _label, _locked
 from boundaries.practices.models import (
     AgendaItem,
@@ -25,6 +28,10 @@ from boundaries.practices.models import (
     Practice,
     Therapist,
 )
+from boundaries.practices.scope import practice_scoped_models
+from boundaries.vault.files import vault_storage
+from boundaries.vault.models import VaultObject
+from boundaries.welfare.models import WelfareCheck, WelfareEntry
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +55,6 @@ def _remove_vault_files(names: list[str], removal: Removal) -> None:
     vanish. A file that cannot be deleted is named (by storage name, which says
     nothing about its content) so the operator can remove it by hand.
     """
-    from boundaries.vault.files import vault_storage
 
     storage = vault_storage()
     for name in names:
@@ -76,7 +82,6 @@ def _retire_user(user: Any, removal: Removal) -> None:
             return
     except (ProtectedError, RestrictedError):
         pass
-    from django_otp import devices_for_user
 
     for device in devices_for_user(user, confirmed=None):
         device.delete()
@@ -105,9 +110,6 @@ def do_erase_client(
     messages and their decisions, portal messages, vault files (from storage
     too), acknowledgements, sign-in links and the portal account.
     """
-    from boundaries.inbox.models import Message
-    from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
-    from boundaries.vault.models import VaultObject
 
     if not reason.strip():
         raise ActionError("say why the client's data is erased (it is recorded in the audit log)")
@@ -171,7 +173,6 @@ def do_erase_client(
 
 def _delete_welfare_records(practice: Practice, removal: Removal) -> None:
     """Welfare entries point at the entries they correct (PROTECT): remove leaves first."""
-    from boundaries.welfare.models import WelfareCheck, WelfareEntry
 
     entries = WelfareEntry.objects.filter(check_record__practice=practice)
     while ids := set(entries.values_list("pk", flat=True)):
@@ -194,7 +195,6 @@ def do_delete_practice(
     where the audit log names them. Vault files are deleted from storage after
     the rows.
     """
-    from boundaries.practices.scope import practice_scoped_models
 
     if confirm != practice.slug:
         raise ActionError(
@@ -202,8 +202,6 @@ def do_delete_practice(
         )
     if not practice.is_active:
         raise ActionError("that practice has already been deleted")
-    from boundaries.portal.models import PortalAccount
-    from boundaries.vault.models import VaultObject
 
     removal = Removal()
     user_model = get_user_model()
