@@ -17,7 +17,7 @@ from boundaries.audit.log import record
 from boundaries.errors import ActionError
 from boundaries.inbox.models import Message
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
-from boundaries.practices.actions.common import _label, _locked
+from boundaries.practices.actions.common import lock_practice, who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Appointment,
@@ -163,7 +163,7 @@ def do_erase_client(
             obj=client,
             practice=client.practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             reason=reason,
             details={"removed": dict(sorted(removal.rows.items())), "files": len(files)},
         )
@@ -206,7 +206,7 @@ def do_delete_practice(
     removal = Removal()
     user_model = get_user_model()
     with transaction.atomic():
-        practice = _locked(practice.pk)
+        practice = lock_practice(practice.pk)
         files = list(
             VaultObject.objects.filter(practice=practice).values_list("storage_name", flat=True)
         )

@@ -12,7 +12,7 @@ from boundaries.audit.log import append, record
 from boundaries.audit.log import entry as audit_entry
 from boundaries.audit.models import AuditEntry
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import _label
+from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Client,
@@ -87,7 +87,7 @@ def agenda_entries(
     actor_label: str = "",
 ) -> list[AuditEntry]:
     """The audit entries for saved agenda items (``practices`` by id holds their practices)."""
-    label = _label(actor, actor_label)
+    label = who_acted(actor, actor_label)
     return [
         audit_entry(
             action="agenda.add",
@@ -115,6 +115,6 @@ def do_mark_agenda_discussed(
             obj=item,
             practice=item.client.practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
         )
     return item

@@ -12,7 +12,7 @@ from boundaries.audit.log import record
 from boundaries.core.types import AgreedChannel, ReminderDetail
 from boundaries.errors import ActionError
 from boundaries.practices.actions.agenda import do_add_agenda_item
-from boundaries.practices.actions.common import _label
+from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Client,
@@ -71,14 +71,14 @@ def do_set_agreement(
             session_content_terms=session_content_terms.strip() if session_content_by_email else "",
             note=note[:500],
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            recorded_by_label=_label(actor, actor_label),
+            recorded_by_label=who_acted(actor, actor_label),
         )
         record(
             action="agreement.set",
             obj=agreement,
             practice=client.practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={
                 "client": client.pk,
                 "version": agreement.version,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import _label
+from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Appointment,
@@ -49,7 +49,7 @@ def do_add_appointment(
             obj=appointment,
             practice=client.practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={"client": client.pk},
         )
     return appointment

@@ -15,7 +15,7 @@ from boundaries.core.contacts import (
     normalise_phone,
 )
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import _country, _label, _locked
+from boundaries.practices.actions.common import checked_country, lock_practice, who_acted
 from boundaries.practices.emergency import (
     EmergencyContact,
     emergency_contact,
@@ -93,9 +93,9 @@ def do_add_client(
         )
     if therapist is not None and therapist.practice_id != practice.pk:
         raise ActionError("that therapist belongs to another practice")
-    country_code = _country(country or practice.country)
+    country_code = checked_country(country or practice.country)
     with transaction.atomic():
-        locked = _locked(practice.pk)
+        locked = lock_practice(practice.pk)
         if not locked.is_active:
             raise ActionError("that practice has been deleted")
         if locked.max_clients:
@@ -139,7 +139,7 @@ def do_add_client(
             obj=client,
             practice=practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={
                 "status": status,
                 "contacts": len(contacts),
@@ -181,7 +181,7 @@ def do_set_emergency_contact(
             obj=client,
             practice=client.practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={"recorded": checked is not None},
         )
     return client

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import _label
+from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     PolicyVersion,
     Practice,
@@ -55,14 +55,14 @@ def do_publish_policy(
             content_hash=digest,
             effective_date=effective_date or timezone.localdate(),
             summary=summary.strip()[:500],
-            published_by_label=_label(actor, actor_label),
+            published_by_label=who_acted(actor, actor_label),
         )
         record(
             action="policy.publish",
             obj=version,
             practice=practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={"number": version.number, "hash": digest},
         )
         if version.number > 1:

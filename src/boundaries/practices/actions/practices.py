@@ -13,7 +13,12 @@ from django.utils.text import slugify
 
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import _country, _label, _limit, _timezone
+from boundaries.practices.actions.common import (
+    checked_country,
+    checked_limit,
+    checked_timezone,
+    who_acted,
+)
 from boundaries.practices.actions.domains import do_add_domain
 from boundaries.practices.models import (
     Practice,
@@ -52,12 +57,12 @@ def do_create_practice(
         practice = Practice.objects.create(
             name=name.strip(),
             slug=slug,
-            country=_country(country),
-            timezone=_timezone(timezone_name),
+            country=checked_country(country),
+            timezone=checked_timezone(timezone_name),
             professional_body=professional_body,
-            max_clients=_limit("the client limit", max_clients),
-            max_vault_bytes=_limit("the storage limit", max_vault_bytes),
-            max_messages_per_day=_limit("the daily message limit", max_messages_per_day),
+            max_clients=checked_limit("the client limit", max_clients),
+            max_vault_bytes=checked_limit("the storage limit", max_vault_bytes),
+            max_messages_per_day=checked_limit("the daily message limit", max_messages_per_day),
         )
         record(
             action="practice.create",
@@ -88,7 +93,7 @@ def do_set_practice_limits(
 ) -> Practice:
     """Change a practice's limits (0 = no limit); only the ones given change."""
     changes = {
-        name: _limit(name.replace("_", " "), value)
+        name: checked_limit(name.replace("_", " "), value)
         for name, value in (
             ("max_clients", max_clients),
             ("max_vault_bytes", max_vault_bytes),
@@ -162,7 +167,7 @@ def do_add_therapist(
             obj=therapist,
             practice=practice,
             actor=actor,
-            actor_label=_label(actor, actor_label),
+            actor_label=who_acted(actor, actor_label),
             details={"role": role},
         )
     return therapist
