@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from boundaries.audit.models import AuditEntry
+from boundaries.data_rights import erasure
 from boundaries.practices import actions
 from boundaries.practices.emergency import EmergencyContact, emergency_contact_of
 from boundaries.practices.models import Client
@@ -79,7 +80,7 @@ def test_it_replaces_and_removes_an_emergency_contact_with_an_audit_entry_and_no
 
 
 def test_it_exports_the_emergency_contact_with_the_clients_own_data(practice: Any) -> None:
-    from boundaries.practices.data_export import do_export_client
+    from boundaries.data_rights.export import do_export_client
 
     client = add_client(practice, emergency=SAM)
     handle, result = do_export_client(client, actor_label="test")
@@ -99,7 +100,7 @@ def test_it_exports_the_emergency_contact_with_the_clients_own_data(practice: An
 
 def test_it_erases_the_emergency_contact_with_the_client(practice: Any) -> None:
     client = add_client(practice, emergency=SAM)
-    actions.do_erase_client(client, actor_label="test", reason="client asked")
+    erasure.do_erase_client(client, actor_label="test", reason="client asked")
     client.refresh_from_db()
     assert bytes(client.sealed_emergency_contact) == b""
     assert emergency_contact_of(client) is None

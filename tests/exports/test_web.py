@@ -11,10 +11,10 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from boundaries.audit.models import AuditEntry
+from boundaries.errors import ActionError
 from boundaries.exports.actions import do_import_export
 from boundaries.exports.models import ExportAudit, ImmutableAuditError
 from boundaries.practices import actions as practice_actions
-from boundaries.practices.actions import ActionError
 from boundaries.practices.models import Client
 from tests.exports.support import zip_folder, zip_members
 from tests.web.signin import reauthenticate, sign_in

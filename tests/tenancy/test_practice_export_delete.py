@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry
 from boundaries.cli.app import app
+from boundaries.data_rights import erasure
 from boundaries.practices import actions
 from boundaries.practices.models import Client, Practice
 from boundaries.practices.scope import practice_scoped_models
@@ -47,7 +48,7 @@ def rows_of(practice: Any) -> dict[str, int]:
 def test_it_exports_every_table_with_a_manifest_whose_hashes_check_and_audits_it(
     filled: Filled, other_filled: Filled, tmp_path: Path
 ) -> None:
-    from boundaries.practices.data_export import do_export_practice
+    from boundaries.data_rights.export import do_export_practice
 
     out = tmp_path / "alder.zip"
     result = do_export_practice(filled.practice, out, actor_label="test")
@@ -72,7 +73,7 @@ def test_it_exports_every_table_with_a_manifest_whose_hashes_check_and_audits_it
 
 
 def test_it_keeps_content_encrypted_unless_asked_to_decrypt(filled: Filled, tmp_path: Path) -> None:
-    from boundaries.practices.data_export import do_export_practice
+    from boundaries.data_rights.export import do_export_practice
     from boundaries.vault.files import vault_storage
 
     out = tmp_path / "sealed.zip"
@@ -89,7 +90,7 @@ def test_it_keeps_content_encrypted_unless_asked_to_decrypt(filled: Filled, tmp_
 
 
 def test_it_adds_the_plaintext_when_asked_to_decrypt(filled: Filled, tmp_path: Path) -> None:
-    from boundaries.practices.data_export import do_export_practice
+    from boundaries.data_rights.export import do_export_practice
 
     out = tmp_path / "plain.zip"
     do_export_practice(filled.practice, out, decrypt=True)
@@ -105,7 +106,7 @@ def test_it_adds_the_plaintext_when_asked_to_decrypt(filled: Filled, tmp_path: P
 def test_it_exports_nothing_of_another_practice(
     filled: Filled, other_filled: Filled, tmp_path: Path
 ) -> None:
-    from boundaries.practices.data_export import do_export_practice
+    from boundaries.data_rights.export import do_export_practice
 
     out = tmp_path / "alder.zip"
     do_export_practice(filled.practice, out, decrypt=True)
@@ -143,7 +144,7 @@ def test_it_deletes_every_row_of_the_practice_in_every_table_and_leaves_the_othe
     other_rows = rows_of(other)
     audit_before = AuditEntry.objects.count()
 
-    removal = actions.do_delete_practice(alder, confirm="alder", actor_label="test")
+    removal = erasure.do_delete_practice(alder, confirm="alder", actor_label="test")
 
     leftovers = []
     for model in apps.get_models():
@@ -174,7 +175,7 @@ def test_it_deletes_every_row_of_the_practice_in_every_table_and_leaves_the_othe
 
 
 def test_it_keeps_a_tombstone_with_nothing_personal_and_frees_the_address(filled: Filled) -> None:
-    actions.do_delete_practice(filled.practice, confirm="alder")
+    erasure.do_delete_practice(filled.practice, confirm="alder")
     tombstone = Practice.objects.get(pk=filled.practice.pk)
     assert tombstone.status == Practice.Status.DELETED
     assert tombstone.deleted_at is not None
@@ -187,7 +188,7 @@ def test_it_keeps_a_tombstone_with_nothing_personal_and_frees_the_address(filled
 
 def test_it_refuses_sign_in_to_a_deleted_practice(filled: Filled) -> None:
     user = filled.owner.user
-    actions.do_delete_practice(filled.practice, confirm="alder")
+    erasure.do_delete_practice(filled.practice, confirm="alder")
     assert authenticate(username="alice", password="correct horse battery staple") is None
     retired = get_user_model().objects.get(pk=user.pk)  # the audit log names it: kept, blank
     assert not retired.is_active
@@ -208,7 +209,7 @@ def test_it_ends_a_signed_in_therapists_access_when_the_practice_is_deleted(
     http = HttpClient()
     sign_in(http, filled.owner.user)
     assert http.get("/dashboard/").status_code == 200
-    actions.do_delete_practice(filled.practice, confirm="alder")
+    erasure.do_delete_practice(filled.practice, confirm="alder")
     assert http.get("/dashboard/").status_code in {302, 404}
     assert http.get(f"/dashboard/clients/{filled.client.pk}/").status_code in {302, 404}
 
@@ -220,7 +221,7 @@ def test_it_deletes_the_practices_vault_files_from_storage_only(
 
     name = filled.vault_object.storage_name
     assert vault_storage().exists(name)
-    actions.do_delete_practice(filled.practice, confirm="alder")
+    erasure.do_delete_practice(filled.practice, confirm="alder")
     assert not vault_storage().exists(name)
     with open_decrypted(other_filled.vault_object) as plain:
         assert plain.read() == FILE_BYTES
@@ -228,7 +229,7 @@ def test_it_deletes_the_practices_vault_files_from_storage_only(
 
 def test_it_stops_serving_the_deleted_practices_public_site(filled: Filled) -> None:
     assert HttpClient().get("/", HTTP_HOST="alder.example").status_code == 200
-    actions.do_delete_practice(filled.practice, confirm="alder")
+    erasure.do_delete_practice(filled.practice, confirm="alder")
     assert HttpClient().get("/", HTTP_HOST="alder.example").status_code == 400
     assert HttpClient().get("/p/alder/").status_code == 404
 
@@ -249,5 +250,5 @@ def test_it_deletes_only_with_the_practices_address_name_as_confirmation(
 
 
 def test_it_deletes_a_practice_that_has_only_just_signed_up(practice: Any) -> None:
-    actions.do_delete_practice(practice, confirm="alder")
+    erasure.do_delete_practice(practice, confirm="alder")
     assert Practice.objects.get(pk=practice.pk).status == Practice.Status.DELETED

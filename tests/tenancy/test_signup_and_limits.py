@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate
 from typer.testing import CliRunner
 
 from boundaries.cli.app import app
+from boundaries.data_rights import erasure
 from boundaries.practices import actions
 from boundaries.practices.models import Practice, Therapist
 from tests.tenancy.conftest import CRISIS_TEXT, email_arrival
@@ -113,7 +114,7 @@ def test_it_refuses_a_client_beyond_the_practices_limit_with_a_clear_message(
         actions.do_add_client(practice, first_name="C", last_name="Three")
     assert practice.clients.count() == 2
     # An erased client no longer takes a place in the register.
-    actions.do_erase_client(second, actor_label="test", reason="client asked")
+    erasure.do_erase_client(second, actor_label="test", reason="client asked")
     actions.do_add_client(practice, first_name="C", last_name="Three")
 
 
@@ -185,6 +186,6 @@ def test_it_keeps_triages_and_flags_messages_over_the_daily_limit_and_tells_the_
 
 
 def test_it_lists_only_active_practices_unless_asked(practice: Any) -> None:
-    actions.do_delete_practice(practice, confirm="alder")
+    erasure.do_delete_practice(practice, confirm="alder")
     assert "deleted-" not in invoke("practice", "list").output
     assert "deleted-" in invoke("practice", "list", "--deleted").output

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from boundaries.audit.models import AuditEntry
 from boundaries.cli.app import app
+from boundaries.data_rights import erasure
 from boundaries.practices import actions
 from tests.tenancy.conftest import (
     CRISIS_TEXT,
@@ -91,7 +92,7 @@ def manifest_digest(files: dict[str, bytes]) -> str:
 
 
 def test_it_includes_nothing_of_the_practices_other_clients(filled: Filled) -> None:
-    from boundaries.practices.data_export import do_export_client
+    from boundaries.data_rights.export import do_export_client
 
     handle, _ = do_export_client(filled.client, actor_label="test")
     with handle:
@@ -146,7 +147,7 @@ def test_it_erases_content_and_contacts_but_keeps_welfare_checks_and_the_audit_l
 
     client = filled.client
     audit_before = AuditEntry.objects.count()
-    removal = actions.do_erase_client(
+    removal = erasure.do_erase_client(
         client, actor=filled.owner.user, reason="client asked for erasure"
     )
     client.refresh_from_db()
@@ -184,7 +185,7 @@ def test_it_erases_content_and_contacts_but_keeps_welfare_checks_and_the_audit_l
 def test_it_no_longer_recognises_an_erased_client_as_a_sender(filled: Filled) -> None:
     from boundaries.inbox.actions import do_ingest
 
-    actions.do_erase_client(filled.client, actor_label="test", reason="asked")
+    erasure.do_erase_client(filled.client, actor_label="test", reason="asked")
     ingested = do_ingest(filled.practice, email_arrival(filled.email, "hello again", 99))
     assert ingested.message.client is None
 
@@ -195,17 +196,17 @@ def test_it_ends_the_erased_clients_portal_access(filled: Filled) -> None:
     from boundaries.portal.actions import portal_user
 
     user = portal_user(filled.client)
-    actions.do_erase_client(filled.client, actor_label="test", reason="asked")
+    erasure.do_erase_client(filled.client, actor_label="test", reason="asked")
     remaining = get_user_model().objects.filter(pk=user.pk).first()
     assert remaining is None or (not remaining.is_active and not remaining.has_usable_password())
 
 
 def test_it_needs_a_reason_and_erases_once(filled: Filled) -> None:
     with pytest.raises(actions.ActionError, match="say why"):
-        actions.do_erase_client(filled.client, actor_label="test", reason=" ")
-    actions.do_erase_client(filled.client, actor_label="test", reason="asked")
+        erasure.do_erase_client(filled.client, actor_label="test", reason=" ")
+    erasure.do_erase_client(filled.client, actor_label="test", reason="asked")
     with pytest.raises(actions.ActionError, match="already erased"):
-        actions.do_erase_client(filled.client, actor_label="test", reason="asked")
+        erasure.do_erase_client(filled.client, actor_label="test", reason="asked")
 
 
 def test_it_erases_from_the_command_line_only_with_the_id_confirmed(filled: Filled) -> None:
@@ -221,9 +222,9 @@ def test_it_erases_from_the_command_line_only_with_the_id_confirmed(filled: Fill
 
 
 def test_it_still_exports_what_is_kept_for_an_erased_client(filled: Filled) -> None:
-    from boundaries.practices.data_export import do_export_client
+    from boundaries.data_rights.export import do_export_client
 
-    actions.do_erase_client(filled.client, actor_label="test", reason="asked")
+    erasure.do_erase_client(filled.client, actor_label="test", reason="asked")
     handle, _ = do_export_client(filled.client, actor_label="test")
     with handle:
         files = unzip(handle.read())

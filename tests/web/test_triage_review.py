@@ -291,7 +291,7 @@ def test_the_urgent_screens_views_are_in_the_clients_access_log(
     import json
     import zipfile
 
-    from boundaries.practices.data_export import do_export_client
+    from boundaries.data_rights.export import do_export_client
 
     urgent = arrive(practice, URGENT_TEXT, 1)
     http = signed_in(alice.user, confirmed=True)

@@ -12,8 +12,8 @@ from django.test import Client as HttpClient
 from django.urls import get_resolver
 from pypdf import PdfReader
 
+from boundaries.errors import ActionError
 from boundaries.practices import actions as practice_actions
-from boundaries.practices.actions import ActionError
 from boundaries.practices.models import AgendaItem
 from boundaries.welfare import actions
 from boundaries.welfare.models import AppendOnlyError, WelfareCheck, WelfareEntry

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from boundaries.cli.inputs import PracticeOpt, action_errors, get_client, get_practice
 from boundaries.cli.output import fail, out
-from boundaries.practices.actions import do_set_agreement
+from boundaries.practices.actions.agreements import do_set_agreement
 
 __all__ = ["app"]
 

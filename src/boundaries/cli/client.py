@@ -20,8 +20,10 @@ from boundaries.cli.inputs import (
     read_text,
 )
 from boundaries.cli.output import err, fail, out
-from boundaries.practices.actions import ActionError, do_add_client, do_erase_client
-from boundaries.practices.data_export import do_export_client
+from boundaries.data_rights.erasure import do_erase_client
+from boundaries.data_rights.export import do_export_client
+from boundaries.errors import ActionError
+from boundaries.practices.actions.clients import do_add_client
 from boundaries.practices.models import Client
 
 __all__ = ["IMPORT_COLUMNS", "app"]

@@ -18,10 +18,10 @@ from boundaries.cli.output import EXIT_BAD_INPUT
 from boundaries.cli.output import err as _err
 from boundaries.cli.output import fail as _fail
 from boundaries.cli.output import out as _out
+from boundaries.errors import ActionError
 from boundaries.exports.actions import do_import_export
 from boundaries.exports.models import ExportAudit
 from boundaries.exports.presenting import groups_for, summary_lines
-from boundaries.practices.actions import ActionError
 from boundaries.practices.models import Therapist
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "app"]

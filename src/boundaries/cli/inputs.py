@@ -19,7 +19,7 @@ from boundaries.cli.output import fail
 from boundaries.core.policy.errors import PolicyError
 from boundaries.core.policy.loader import load_policy
 from boundaries.core.policy.model import Policy
-from boundaries.practices.actions import ActionError
+from boundaries.errors import ActionError
 from boundaries.practices.models import Client, Practice
 
 __all__ = [

@@ -16,15 +16,14 @@ from rich.table import Table
 
 from boundaries.cli.inputs import action_errors, bad_input_is_one_line, get_practice
 from boundaries.cli.output import err, fail, out
-from boundaries.practices.actions import (
-    do_add_domain,
+from boundaries.data_rights.erasure import do_delete_practice
+from boundaries.data_rights.export import do_export_practice
+from boundaries.practices.actions.domains import do_add_domain, do_remove_domain
+from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
-    do_delete_practice,
-    do_remove_domain,
     do_set_practice_limits,
 )
-from boundaries.practices.data_export import do_export_practice
 from boundaries.practices.models import Practice, Therapist
 
 __all__ = ["app", "parse_bytes"]

@@ -22,6 +22,7 @@ from boundaries.accounts.security import recent_reauth_required, therapist_requi
 from boundaries.audit.log import record
 from boundaries.core.policy.loader import display_phone
 from boundaries.core.types import Attachment, Channel, RiskLevel
+from boundaries.errors import ActionError
 from boundaries.inbox.models import ActionRun, Alert
 from boundaries.inbox.reviewing import (
     alert_precision,
@@ -39,7 +40,6 @@ from boundaries.practices.access import (
     messages_for,
     therapist_for,
 )
-from boundaries.practices.actions import ActionError
 from boundaries.practices.emergency import emergency_contact_of
 from boundaries.practices.models import AgendaItem, ClientContact
 from boundaries.vault.crypto import VaultIntegrityError
@@ -436,7 +436,6 @@ def send_portal_link(request: HttpRequest, client_id: int) -> HttpResponse:
     """Send the client a sign-in link on an agreed channel (the link is the only content)."""
     from boundaries.portal.actions import do_issue_magic_link
     from boundaries.portal.tasks import notify
-    from boundaries.practices.actions import ActionError
 
     client = get_client_for(request.user, client_id)
     try:
@@ -463,7 +462,6 @@ def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
     from boundaries.core.guard import OutboundChannel
     from boundaries.dashboard.outbound import GuardRefusal, clear_to_send
     from boundaries.portal.actions import do_send_to_client, message_text
-    from boundaries.practices.actions import ActionError
 
     client = get_client_for(request.user, client_id)
     problem, findings = "", cast("tuple[Any, ...]", ())
@@ -526,7 +524,7 @@ def client_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
     """The client's own data as a zip (right of access): after re-authentication, audited."""
     from django.http import FileResponse
 
-    from boundaries.practices.data_export import do_export_client, export_filename
+    from boundaries.data_rights.export import do_export_client, export_filename
 
     client = get_client_for(request.user, client_id)
     handle, _result = do_export_client(client, actor=request.user, via="dashboard")

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
+from boundaries.errors import ActionError
 from boundaries.exports import actions, presenting
 from boundaries.exports.models import ExportAudit
 from boundaries.exports.pdf import render_pdf
 from boundaries.practices.access import therapist_for
-from boundaries.practices.actions import ActionError
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 

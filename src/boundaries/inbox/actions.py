@@ -33,7 +33,8 @@ from boundaries.inbox.identity import fingerprint
 from boundaries.inbox.models import ActionRun, Alert, Message, Review
 from boundaries.inbox.sealing import Content, seal, unseal
 from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
-from boundaries.practices.actions import agenda_entries, agenda_items, note_inbound_limit
+from boundaries.practices.actions.agenda import agenda_entries, agenda_items
+from boundaries.practices.actions.practices import note_inbound_limit
 from boundaries.practices.models import AgendaItem, Client, Practice
 from boundaries.queue import enqueue_many
 from boundaries.sql import insert_all, placeholders

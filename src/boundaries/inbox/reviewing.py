@@ -23,8 +23,8 @@ from django.db.models import Count, Q
 from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.core.types import RiskLevel
+from boundaries.errors import ActionError
 from boundaries.inbox.models import Alert, Message, Review
-from boundaries.practices.actions import ActionError
 from boundaries.practices.models import Practice
 
 __all__ = [

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.core.types import Channel, InboundMessage
+from boundaries.errors import ActionError
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
-from boundaries.practices.actions import ActionError, do_add_agenda_item, do_set_agreement
+from boundaries.practices.actions.agenda import do_add_agenda_item
+from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.models import (
     AgendaItem,
     Client,

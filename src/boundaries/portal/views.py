@@ -16,9 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries.accounts.security import start_session
 from boundaries.core.types import AgreedChannel, RiskLevel
+from boundaries.errors import ActionError
 from boundaries.portal import actions
 from boundaries.portal.crisis import crisis_panel
-from boundaries.practices.actions import ActionError
 from boundaries.practices.models import AgendaItem, Client, Practice
 
 View = Callable[..., HttpResponseBase]

@@ -12,7 +12,11 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from boundaries import clock
-from boundaries.practices import actions
+from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.actions.appointments import do_add_appointment
+from boundaries.practices.actions.clients import do_add_client
+from boundaries.practices.actions.policy import do_publish_policy
+from boundaries.practices.actions.practices import do_add_therapist, do_create_practice
 from boundaries.practices.models import Practice, Therapist
 
 DEMO_SLUG = "riverside"
@@ -95,7 +99,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
     moment = now or clock.now()
     london = ZoneInfo("Europe/London")
     with transaction.atomic():
-        practice = actions.do_create_practice(
+        practice = do_create_practice(
             name="Riverside Talking Therapy",
             slug=DEMO_SLUG,
             country="GB",
@@ -103,7 +107,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
             professional_body="UKCP",
             actor_label="demo",
         )
-        therapist = actions.do_add_therapist(
+        therapist = do_add_therapist(
             practice,
             username=DEMO_USERNAME,
             password=DEMO_PASSWORD,
@@ -117,7 +121,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
         InboundRoute.objects.create(
             practice=practice, kind=InboundRoute.Kind.EMAIL, address=DEMO_INBOX
         )
-        actions.do_publish_policy(
+        do_publish_policy(
             practice,
             source=demo_policy_source(),
             summary="First published version.",
@@ -127,7 +131,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
         for index, row in enumerate(DEMO_CLIENTS):
             first, last, status, channels, reminders, email_content, country, handle = row
             platform, _, name = handle.partition(":")
-            client = actions.do_add_client(
+            client = do_add_client(
                 practice,
                 first_name=first,
                 last_name=last,
@@ -139,7 +143,7 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
                 handles={platform: name} if handle else {},
                 actor_label="demo",
             )
-            actions.do_set_agreement(
+            do_set_agreement(
                 client,
                 channels=channels,
                 reminder_detail=reminders,
@@ -155,5 +159,5 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
             if status == "present":
                 day = (moment.astimezone(london) + dt.timedelta(days=1 + index % 6)).date()
                 starts = dt.datetime.combine(day, dt.time(9 + index % 8, 0), tzinfo=london)
-                actions.do_add_appointment(client, starts_at=starts, actor_label="demo")
+                do_add_appointment(client, starts_at=starts, actor_label="demo")
     return practice, True

@@ -16,10 +16,12 @@ import tempfile
 import uuid
 from typing import IO, Any, BinaryIO, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import Sum
 
 from boundaries.audit.log import record
 from boundaries.vault.crypto import decrypt_bytes, decrypt_stream, encrypt_bytes, encrypt_stream
@@ -88,7 +90,7 @@ def store_file(
     kind = check_upload(data[:HEAD_SIZE], len(data), max_bytes=settings.VAULT_MAX_UPLOAD_BYTES)
     result = clean(data, kind, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES)
     with transaction.atomic():
-        _check_room(client.practice_id, len(result.data))
+        check_vault_room(client.practice_id, len(result.data))
     object_id = uuid.uuid4().hex
     keyring = keyring_from_settings()
     with tempfile.TemporaryFile() as sealed:
@@ -101,7 +103,7 @@ def store_file(
         )
     try:
         with transaction.atomic():
-            _check_room(client.practice_id, len(result.data))  # locks the practice row
+            check_vault_room(client.practice_id, len(result.data))  # locks the practice row
             obj = VaultObject.objects.create(
                 practice_id=client.practice_id,
                 client=client,
@@ -138,14 +140,28 @@ def store_file(
     return obj
 
 
-def _check_room(practice_id: int, size: int) -> None:
-    """The practice's storage limit (practices.actions.check_vault_room), as an upload refusal."""
-    from boundaries.practices.actions import ActionError, check_vault_room
+def check_vault_room(practice_id: int, size: int) -> None:
+    """Refuse a file that would take the practice's vault over its storage limit.
 
-    try:
-        check_vault_room(practice_id, size)
-    except ActionError as error:
-        raise UploadRejectedError(str(error)) from None
+    Call inside the transaction that records the file: the practice row is locked,
+    so two uploads that check the limit queue instead of both passing it.
+    """
+    # By app label, as VaultObject's ForeignKey names it: the vault imports nothing from practices.
+    practice_model = apps.get_model("practices", "Practice")
+    limit = (
+        practice_model.objects.select_for_update()
+        .values_list("max_vault_bytes", flat=True)
+        .get(pk=practice_id)
+    )
+    if not limit:
+        return
+    used = VaultObject.objects.filter(practice_id=practice_id).aggregate(total=Sum("size"))
+    if (used["total"] or 0) + size > limit:
+        raise UploadRejectedError(
+            "the practice's file storage is full "
+            f"(limit {limit:,} bytes); ask the practice to remove "
+            "files or its host to raise the limit"
+        )
 
 
 def filename(obj: VaultObject) -> str:

@@ -12,7 +12,8 @@ from django.db.models import Max
 
 from boundaries import clock
 from boundaries.audit.log import record
-from boundaries.practices.actions import ActionError, do_add_agenda_item
+from boundaries.errors import ActionError
+from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.models import AgendaItem, Client, Therapist
 from boundaries.sealed import digest, seal_json, unseal_json
 from boundaries.welfare.models import WelfareCheck, WelfareEntry

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
+from boundaries.errors import ActionError
 from boundaries.practices.access import clients_for, get_client_for, therapist_for
-from boundaries.practices.actions import ActionError
 from boundaries.welfare import actions
 from boundaries.welfare.models import WelfareCheck, WelfareEntry
 from boundaries.welfare.pdf import render_pdf

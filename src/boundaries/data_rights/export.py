@@ -37,8 +37,21 @@ from django.utils import timezone
 
 from boundaries import clock
 from boundaries.audit.log import record
+from boundaries.audit.models import AuditEntry
+from boundaries.inbox.models import Message
+from boundaries.inbox.sealing import unseal
+from boundaries.portal.actions import message_text
+from boundaries.portal.models import SecureMessage
 from boundaries.practices.emergency import emergency_contact_of
 from boundaries.practices.models import Client, Practice
+from boundaries.practices.scope import practice_scoped_models
+from boundaries.vault.crypto import VaultIntegrityError
+from boundaries.vault.files import RolledBackError, filename, open_decrypted, vault_storage
+from boundaries.vault.keys import KeyringError
+from boundaries.vault.models import VaultObject
+from boundaries.welfare.actions import export_dict
+from boundaries.welfare.models import WelfareCheck
+from boundaries.welfare.pdf import render_pdf
 
 __all__ = ["ExportResult", "do_export_client", "do_export_practice", "export_client_zip"]
 
@@ -146,9 +159,6 @@ def _safe_name(name: str) -> str:
 
 
 def _vault_errors() -> tuple[type[BaseException], ...]:
-    from boundaries.vault.crypto import VaultIntegrityError
-    from boundaries.vault.files import RolledBackError
-    from boundaries.vault.keys import KeyringError
 
     return (VaultIntegrityError, RolledBackError, KeyringError, OSError, ValueError)
 
@@ -169,8 +179,6 @@ def _accounts(practice: Practice) -> Iterator[dict[str, Any]]:
 
 
 def _decrypted_messages(practice: Practice, unreadable: list[str]) -> Iterator[dict[str, Any]]:
-    from boundaries.inbox.models import Message
-    from boundaries.inbox.sealing import unseal
 
     for message in Message.objects.filter(practice=practice).order_by("pk").iterator(2000):
         try:
@@ -190,7 +198,6 @@ def _decrypted_messages(practice: Practice, unreadable: list[str]) -> Iterator[d
 
 
 def _decrypted_portal(queryset: Any, unreadable: list[str]) -> Iterator[dict[str, Any]]:
-    from boundaries.portal.actions import message_text
 
     for message in queryset.order_by("pk").iterator(2000):
         row = {
@@ -209,7 +216,6 @@ def _decrypted_portal(queryset: Any, unreadable: list[str]) -> Iterator[dict[str
 
 
 def _welfare(queryset: Any, unreadable: list[str]) -> list[dict[str, Any]]:
-    from boundaries.welfare.actions import export_dict
 
     checks = []
     for check in queryset.order_by("pk"):
@@ -224,7 +230,6 @@ def _welfare(queryset: Any, unreadable: list[str]) -> list[dict[str, Any]]:
 def _files(
     writer: _ZipWriter, objects: Any, *, encrypted: bool, decrypted: bool, unreadable: list[str]
 ) -> list[dict[str, Any]]:
-    from boundaries.vault.files import filename, open_decrypted, vault_storage
 
     listed = []
     for obj in objects.order_by("pk"):
@@ -269,11 +274,6 @@ def do_export_practice(
     practice: Practice, out: Path, *, decrypt: bool = False, actor_label: str = "operator"
 ) -> ExportResult:
     """Write every record of ``practice`` to ``out`` (a zip), then audit the export."""
-    from boundaries.audit.models import AuditEntry
-    from boundaries.portal.models import SecureMessage
-    from boundaries.practices.scope import practice_scoped_models
-    from boundaries.vault.models import VaultObject
-    from boundaries.welfare.models import WelfareCheck
 
     handle, partial = _atomic_zip(out)
     rows: dict[str, int] = {}
@@ -392,8 +392,6 @@ def _register_entry(client: Client, unreadable: list[str]) -> dict[str, Any]:
 
 
 def _client_messages(client: Client, unreadable: list[str]) -> list[dict[str, Any]]:
-    from boundaries.inbox.models import Message
-    from boundaries.inbox.sealing import unseal
 
     rows = []
     for message in Message.objects.filter(practice_id=client.practice_id, client=client).order_by(
@@ -426,7 +424,6 @@ def _client_messages(client: Client, unreadable: list[str]) -> list[dict[str, An
 
 def _access_log(client: Client) -> Iterator[dict[str, Any]]:
     """What was done with the client's records and by whom (ids and decisions, no content)."""
-    from boundaries.audit.models import AuditEntry
 
     entries = AuditEntry.objects.filter(practice_id=client.practice_id).filter(
         Q(object_type="practices.client", object_id=str(client.pk)) | Q(details__client=client.pk)
@@ -443,9 +440,6 @@ def _access_log(client: Client) -> Iterator[dict[str, Any]]:
 
 def export_client_zip(client: Client, target: IO[bytes]) -> ExportResult:
     """Write one client's own data to ``target`` as a zip (no audit entry: see do_export_client)."""
-    from boundaries.portal.models import SecureMessage
-    from boundaries.vault.models import VaultObject
-    from boundaries.welfare.pdf import render_pdf
 
     unreadable: list[str] = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:

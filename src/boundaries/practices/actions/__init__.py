@@ -1,0 +1,55 @@
+"""Every change to practices, clients, agreements, agenda and policy versions, one module a topic.
+
+Erasing a client and deleting a practice live above, in ``boundaries.data_rights``.
+
+Each ``do_*`` validates, writes, and appends its audit entry in one
+transaction; nothing else writes these models. Errors are ``ActionError`` with
+a message fit to show a therapist (it never repeats client content).
+
+Code imports from the topic modules (``practices.actions.clients`` ...); the
+names are also gathered here so that ``from boundaries.practices import actions``
+keeps working for the tests and the demo.
+"""
+
+from __future__ import annotations
+
+from boundaries.errors import ActionError
+from boundaries.practices.actions.agenda import (
+    agenda_entries,
+    agenda_items,
+    do_add_agenda_item,
+    do_add_agenda_items,
+    do_mark_agenda_discussed,
+)
+from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.actions.appointments import do_add_appointment
+from boundaries.practices.actions.clients import do_add_client, do_set_emergency_contact
+from boundaries.practices.actions.domains import do_add_domain, do_remove_domain, normalise_hostname
+from boundaries.practices.actions.policy import do_publish_policy
+from boundaries.practices.actions.practices import (
+    do_add_therapist,
+    do_create_practice,
+    do_set_practice_limits,
+    note_inbound_limit,
+)
+
+__all__ = [
+    "ActionError",
+    "agenda_entries",
+    "agenda_items",
+    "do_add_agenda_item",
+    "do_add_agenda_items",
+    "do_add_appointment",
+    "do_add_client",
+    "do_add_domain",
+    "do_add_therapist",
+    "do_create_practice",
+    "do_mark_agenda_discussed",
+    "do_publish_policy",
+    "do_remove_domain",
+    "do_set_agreement",
+    "do_set_emergency_contact",
+    "do_set_practice_limits",
+    "normalise_hostname",
+    "note_inbound_limit",
+]

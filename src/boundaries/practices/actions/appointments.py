@@ -1,0 +1,55 @@
+"""Booking appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from boundaries.audit.log import record
+from boundaries.errors import ActionError
+from boundaries.practices.actions.common import who_acted
+from boundaries.practices.models import (
+    AgendaItem,
+    Appointment,
+    Client,
+)
+
+
+def do_add_appointment(
+    client: Client,
+    *,
+    starts_at: dt.datetime,
+    duration: dt.timedelta = dt.timedelta(minutes=50),
+    uid: str = "",
+    source: str = "manual",
+    actor: Any = None,
+    actor_label: str = "",
+) -> Appointment:
+    if timezone.is_naive(starts_at):
+        raise ActionError("an appointment time needs a timezone")
+    with transaction.atomic():
+        appointment = Appointment.objects.create(
+            practice_id=client.practice_id,
+            client=client,
+            therapist=client.therapist,
+            starts_at=starts_at,
+            ends_at=starts_at + duration,
+            uid=uid or f"appt-{client.pk}-{int(starts_at.timestamp())}",
+            source=source,
+        )
+        # Agenda items waiting for "the next session" attach to it if it is the earliest.
+        AgendaItem.objects.filter(
+            client=client, discussed_at__isnull=True, appointment__isnull=True
+        ).update(appointment=appointment)
+        record(
+            action="appointment.add",
+            obj=appointment,
+            practice=client.practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"client": client.pk},
+        )
+    return appointment

@@ -1,0 +1,187 @@
+"""Adding clients, with their contact details, and setting their emergency contact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from boundaries.audit.log import record
+from boundaries.core.contacts import (
+    ContactError,
+    normalise_email,
+    normalise_handle,
+    normalise_phone,
+)
+from boundaries.errors import ActionError
+from boundaries.practices.actions.common import checked_country, lock_practice, who_acted
+from boundaries.practices.emergency import (
+    EmergencyContact,
+    emergency_contact,
+    seal_emergency_contact,
+)
+from boundaries.practices.models import (
+    Client,
+    ClientContact,
+    Practice,
+    Therapist,
+)
+
+
+def _contacts(
+    practice: Practice,
+    client: Client,
+    *,
+    emails: Iterable[str],
+    phones: Iterable[str],
+    handles: Mapping[str, str],
+    region: str,
+) -> list[ClientContact]:
+    try:
+        contacts = [
+            ClientContact(kind=ClientContact.Kind.EMAIL, value=normalise_email(email))
+            for email in emails
+            if email.strip()
+        ]
+        contacts += [
+            ClientContact(kind=ClientContact.Kind.PHONE, value=normalise_phone(phone, region))
+            for phone in phones
+            if phone.strip()
+        ]
+        contacts += [
+            ClientContact(
+                kind=ClientContact.Kind.HANDLE,
+                platform=platform.strip().lower(),
+                value=normalise_handle(handle),
+            )
+            for platform, handle in handles.items()
+            if handle.strip()
+        ]
+    except ContactError as error:
+        raise ActionError(str(error)) from None
+    for contact in contacts:
+        contact.practice = practice
+        contact.client = client
+    return contacts
+
+
+def do_add_client(
+    practice: Practice,
+    *,
+    first_name: str,
+    last_name: str,
+    country: str = "",
+    status: str = Client.Status.PRESENT,
+    therapist: Therapist | None = None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    handles: Mapping[str, str] | None = None,
+    nicknames: Iterable[str] = (),
+    emergency: EmergencyContact | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+) -> Client:
+    """Add a client to the register. ``emergency``'s phone may be in national form: it is
+    read for the client's country and stored, sealed, in E.164 (see ``practices/emergency.py``).
+    """
+    if not first_name.strip() or not last_name.strip():
+        raise ActionError("a client needs a first and a last name")
+    if status not in Client.Status.values:
+        raise ActionError(
+            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
+        )
+    if therapist is not None and therapist.practice_id != practice.pk:
+        raise ActionError("that therapist belongs to another practice")
+    country_code = checked_country(country or practice.country)
+    with transaction.atomic():
+        locked = lock_practice(practice.pk)
+        if not locked.is_active:
+            raise ActionError("that practice has been deleted")
+        if locked.max_clients:
+            registered = Client.objects.filter(practice=practice, erased_at__isnull=True).count()
+            if registered >= locked.max_clients:
+                raise ActionError(
+                    f"the practice has reached its limit of {locked.max_clients} clients; "
+                    "ask the practice's host to raise it"
+                )
+        client = Client(
+            practice=practice,
+            therapist=therapist,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            nicknames=[n.strip() for n in nicknames if n.strip()],
+            status=status,
+            country=country_code,
+        )
+        contacts = _contacts(
+            practice,
+            client,
+            emails=emails,
+            phones=phones,
+            handles=handles or {},
+            region=country_code,
+        )
+        checked = _emergency(emergency, country_code)
+        client.save()
+        if checked is not None:  # sealed under the client's id, so only once it has one
+            client.sealed_emergency_contact = seal_emergency_contact(client, checked)
+            client.save(update_fields=["sealed_emergency_contact"])
+        for contact in contacts:
+            contact.client = client
+        try:
+            with transaction.atomic():
+                ClientContact.objects.bulk_create(contacts)
+        except IntegrityError:
+            raise ActionError("the same email, phone or handle is listed twice") from None
+        record(
+            action="client.add",
+            obj=client,
+            practice=practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={
+                "status": status,
+                "contacts": len(contacts),
+                "emergency_contact": checked is not None,
+            },
+        )
+    return client
+
+
+def _emergency(contact: EmergencyContact | None, region: str) -> EmergencyContact | None:
+    if contact is None:
+        return None
+    try:
+        return emergency_contact(contact.name, contact.phone, contact.relationship, region)
+    except ContactError as error:
+        raise ActionError(str(error)) from None
+
+
+def do_set_emergency_contact(
+    client: Client,
+    emergency: EmergencyContact | None,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+) -> Client:
+    """Record, replace or (with ``None``) remove the client's emergency contact, audited.
+
+    The audit entry says only that one is recorded or not, never who it is.
+    """
+    checked = _emergency(emergency, client.country)
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.is_erased:
+            raise ActionError(f"client {client.pk} was erased")
+        client.sealed_emergency_contact = seal_emergency_contact(client, checked)
+        client.save(update_fields=["sealed_emergency_contact"])
+        record(
+            action="client.emergency_contact",
+            obj=client,
+            practice=client.practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"recorded": checked is not None},
+        )
+    return client

@@ -1,0 +1,173 @@
+"""Creating practices, setting their limits, adding therapists; the daily message limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from boundaries.audit.log import record
+from boundaries.errors import ActionError
+from boundaries.practices.actions.common import (
+    checked_country,
+    checked_limit,
+    checked_timezone,
+    who_acted,
+)
+from boundaries.practices.actions.domains import do_add_domain
+from boundaries.practices.models import (
+    Practice,
+    Therapist,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def do_create_practice(
+    *,
+    name: str,
+    country: str,
+    timezone_name: str = "Europe/London",
+    professional_body: str = "",
+    slug: str = "",
+    domains: Iterable[str] = (),
+    max_clients: int = 0,
+    max_vault_bytes: int = 0,
+    max_messages_per_day: int = 0,
+    actor_label: str = "operator",
+) -> Practice:
+    if not name.strip():
+        raise ActionError("a practice needs a name")
+    slug = slug or slugify(name)[:60]
+    if not slug or slug != slugify(slug) or len(slug) > 60:  # it is part of the site's addresses
+        raise ActionError(
+            "an address name is up to 60 lower-case letters, digits and hyphens, "
+            f"such as 'harbour-light', not {slug!r}"
+        )
+    if slug.startswith("deleted-"):
+        raise ActionError("addresses starting 'deleted-' are kept for deleted practices")
+    with transaction.atomic():
+        if Practice.objects.filter(slug=slug).exists():
+            raise ActionError(f"a practice with the address name {slug!r} already exists")
+        practice = Practice.objects.create(
+            name=name.strip(),
+            slug=slug,
+            country=checked_country(country),
+            timezone=checked_timezone(timezone_name),
+            professional_body=professional_body,
+            max_clients=checked_limit("the client limit", max_clients),
+            max_vault_bytes=checked_limit("the storage limit", max_vault_bytes),
+            max_messages_per_day=checked_limit("the daily message limit", max_messages_per_day),
+        )
+        record(
+            action="practice.create",
+            obj=practice,
+            practice=practice,
+            actor_label=actor_label,
+            details={
+                "max_clients": max_clients,
+                "max_vault_bytes": max_vault_bytes,
+                "max_messages_per_day": max_messages_per_day,
+            },
+        )
+        for hostname in domains:
+            do_add_domain(practice, hostname, actor_label=actor_label)
+    return practice
+
+
+# ---------------------------------------------------------------------------- domains
+
+
+def do_set_practice_limits(
+    practice: Practice,
+    *,
+    max_clients: int | None = None,
+    max_vault_bytes: int | None = None,
+    max_messages_per_day: int | None = None,
+    actor_label: str = "operator",
+) -> Practice:
+    """Change a practice's limits (0 = no limit); only the ones given change."""
+    changes = {
+        name: checked_limit(name.replace("_", " "), value)
+        for name, value in (
+            ("max_clients", max_clients),
+            ("max_vault_bytes", max_vault_bytes),
+            ("max_messages_per_day", max_messages_per_day),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise ActionError("say which limit to change")
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(practice, name, value)
+        practice.save(update_fields=list(changes))
+        record(
+            action="practice.limits",
+            obj=practice,
+            practice=practice,
+            actor_label=actor_label,
+            details=changes,
+        )
+    return practice
+
+
+def note_inbound_limit(practice: Practice, now: dt.datetime, arriving: int = 1) -> list[bool]:
+    """For each of ``arriving`` messages arriving now, in order: is it over the daily limit?
+
+    Over the limit, a message is still stored, triaged and acted on: refusing it
+    could lose a crisis, which is the worst failure this system can have. It is
+    flagged (``Message.over_daily_limit``) and the operator is told in the logs.
+    """
+    if not practice.max_messages_per_day:
+        return [False] * arriving
+    from boundaries.inbox.models import Message
+
+    received = Message.objects.filter(
+        practice_id=practice.pk, received_at__gt=now - dt.timedelta(days=1)
+    ).count()
+    flags = [received + n >= practice.max_messages_per_day for n in range(arriving)]
+    if flags and flags[-1]:
+        logger.warning(
+            "practice %s is over its daily message limit (%s in 24 hours, limit %s): "
+            "message stored, triaged and flagged",
+            practice.pk,
+            received + arriving,
+            practice.max_messages_per_day,
+        )
+    return flags
+
+
+def do_add_therapist(
+    practice: Practice,
+    *,
+    username: str,
+    password: str | None,
+    display_name: str,
+    email: str = "",
+    role: str = Therapist.Role.THERAPIST,
+    actor: Any = None,
+    actor_label: str = "",
+) -> Therapist:
+    user_model = get_user_model()
+    with transaction.atomic():
+        if user_model.objects.filter(username=username).exists():
+            raise ActionError(f"the username {username!r} is taken")
+        user = user_model.objects.create_user(username=username, email=email, password=password)
+        therapist = Therapist.objects.create(
+            user=user, practice=practice, role=role, display_name=display_name
+        )
+        record(
+            action="therapist.add",
+            obj=therapist,
+            practice=practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"role": role},
+        )
+    return therapist
