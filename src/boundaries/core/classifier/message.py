@@ -1,15 +1,17 @@
-"""The message classifier triage calls: the linear model and the crisis expressions together.
+"""The message classifier triage calls: the linear model and the risk expressions together.
 
-Crisis is decided for recall first. Any risk expression raises it. Otherwise the
-model raises it at its operating threshold, chosen at training time so that it
-misses almost no crisis in held-out folds, provided the model reads the message
-as personal at all (crisis and session content together hold at least
-``personal_mass`` of its probability: "thanks for the help" is not a crisis
-because noisy training data says so); when the message negates risk, puts it
-in the past or uses a figure of speech ("this commute is killing me"), the model
-needs the higher "reassured" threshold instead. Negation never silences an
-expression that carries its own ("I don't want to live", "I'm not ok, I want to
-die"): see ``crisis``.
+The level (docs/risk-levels.md) comes first. The curated expressions give their own
+level: any urgent one makes the message urgent, and only they do (the model alone
+may raise ``urgent`` only at the artefact's ``urgent_threshold``, which no score
+reaches on our data). Otherwise the model raises ``concern`` at its operating
+threshold, chosen at training time so that the urgent messages of held-out folds
+stay raised, provided it reads the message as personal at all (risk and session
+content together hold at least ``personal_mass`` of its probability: "thanks for
+the help" is not at risk because noisy data says so); when the message negates
+risk, puts it in the past or uses a figure of speech ("this commute is killing
+me", "a suicidal tactic"), the model needs the higher "reassured" threshold
+instead. Negation never silences an expression that carries its own ("I don't
+want to live", "I'm not ok, I want to die"): see ``crisis``.
 """
 
 from __future__ import annotations
