@@ -118,3 +118,15 @@ def test_an_unknown_format_is_one_line_and_exit_code_2() -> None:
     assert result.exit_code == 2
     assert "--format" in result.output
     assert "Traceback" not in result.output
+
+
+def test_machine_written_mail_is_marked_by_the_automated_key() -> None:
+    lines = [
+        {"text": "I don't want to be here anymore", "automated": True},
+        {"text": "hello", "automated": "yes"},
+    ]
+    result = triage(input_text="\n".join(json.dumps(line) for line in lines) + "\n")
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["risk"] == "concern"  # an expression still raises its level
+    assert out[1]["error"] == "automated: expected true or false"

@@ -197,6 +197,46 @@ def test_safety_a_weak_model_only_crisis_score_in_a_private_message_still_alerts
     assert decision.crisis
 
 
+
+def machine_written(channel: Channel = Channel.EMAIL) -> InboundMessage:
+    return InboundMessage(
+        channel=channel,
+        sender="mailer-daemon@example.org",
+        text="Delivery has failed to these recipients",
+        received_at=WHEN,
+        automated=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [sees(concern=True), ScriptedClassifier(frozenset({Label.OTHER}), crisis=True)],
+    ids=["concern", "urgent"],
+)
+def test_safety_the_model_alone_raises_no_level_for_mail_written_by_a_machine(
+    seen: ScriptedClassifier,
+) -> None:
+    decision = decide(machine_written(), POLICY, UNKNOWN, classifier=seen)
+    assert decision.risk is RiskLevel.NONE
+    assert decision.actions == (Action.DELIVER,)
+    assert Label.CRISIS not in decision.labels
+
+
+@pytest.mark.parametrize("level", [RiskLevel.CONCERN, RiskLevel.URGENT])
+def test_safety_an_expression_of_risk_in_machine_written_mail_keeps_its_level(
+    level: RiskLevel,
+) -> None:
+    expressed = ScriptedClassifier(
+        frozenset({Label.OTHER}),
+        crisis=level is RiskLevel.URGENT,
+        concern=level is RiskLevel.CONCERN,
+        by_expression=True,
+    )
+    decision = decide(machine_written(), POLICY, UNKNOWN, classifier=expressed)
+    assert decision.risk is level
+    first = Action.URGENT_ALERT if level is RiskLevel.URGENT else Action.REVIEW_TODAY
+    assert decision.actions[0] is first
+
 # --- no-social-business ---------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ _KNOWN_KEYS = frozenset(
         "agreed_channels",
         "session_content_by_email",
         "platform",
+        "automated",
         "received_at",
         "id",
     }
@@ -126,6 +127,9 @@ def request_from_dict(
         if not isinstance(flag, bool):
             raise InputError("session_content_by_email: expected true or false")
         agreement = AgreementTerms(channels=channels, session_content_by_email=flag)
+    automated = merged.get("automated", False)
+    if not isinstance(automated, bool):
+        raise InputError("automated: expected true or false")
     received = _string(merged, "received_at")
     try:
         received_at = datetime.fromisoformat(received) if received else now
@@ -138,5 +142,6 @@ def request_from_dict(
         received_at=received_at,
         subject=_string(merged, "subject"),
         platform=_string(merged, "platform") or None,
+        automated=automated,
     )
     return message, SenderContext(status=status, country=country, agreement=agreement)

@@ -206,17 +206,23 @@ PUBLIC_MODEL_THRESHOLD = 0.5
 _RARELY_PERSONAL = PUBLIC_CHANNELS | {Channel.CONNECTION_REQUEST}
 
 
-def _risk(classification: Classification, channel: Channel) -> RiskLevel:
+def _risk(classification: Classification, message: InboundMessage) -> RiskLevel:
     # Belt and braces: a classifier that labels crisis but forgot the level still alerts.
     level = classification.risk
     if Label.CRISIS in classification.labels:
         level = RiskLevel.URGENT
+    if level.rank <= classification.expressed_risk.rank:
+        return level
+    if message.automated:
+        # A bounce, an out-of-office or a newsletter is not a person telling us how they
+        # are: the model's reading of its boilerplate raises nothing; an expression of
+        # risk in it (a forwarded message, a quoted plea) still raises its own level.
+        return classification.expressed_risk
     if (
-        channel in _RARELY_PERSONAL
-        and level.rank > classification.expressed_risk.rank
+        message.channel in _RARELY_PERSONAL
         and classification.scores.get(Label.CRISIS, 0.0) < PUBLIC_MODEL_THRESHOLD
     ):
-        level = classification.expressed_risk
+        return classification.expressed_risk
     return level
 
 
@@ -391,7 +397,7 @@ def decide(
 
         classifier = load_default_classifier()
     classification = classifier.classify(message.text, message.subject)
-    risk = _risk(classification, message.channel)
+    risk = _risk(classification, message)
     crisis = risk is RiskLevel.URGENT
     labels = classification.labels if crisis else classification.labels - {Label.CRISIS}
     build = _Builder(message, policy, sender, labels, risk)

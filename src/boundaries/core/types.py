@@ -167,6 +167,9 @@ class InboundMessage:
     subject: str = ""
     platform: str | None = None  # facebook, instagram, linkedin, google, ... for social channels
     attachments: tuple[Attachment, ...] = ()
+    #: Written by a machine, not a person: a bounce, an out-of-office, a mailing list
+    #: (RFC 3834 ``Auto-Submitted``, ``Precedence: bulk``, ``List-Id``, a null sender).
+    automated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,6 +184,7 @@ def parse_email(raw: bytes, *, now: datetime) -> ParsedEmail:
     references = tuple(_header(msg, "References").split()) + tuple(
         _header(msg, "In-Reply-To").split()
     )
+    automated = _auto_generated(msg, sender)
     inbound = InboundMessage(
         channel=Channel.EMAIL,
         sender=sender,
@@ -191,6 +192,7 @@ def parse_email(raw: bytes, *, now: datetime) -> ParsedEmail:
         text=text,
         received_at=_received_at(msg, now),
         attachments=tuple(attachments),
+        automated=automated,
     )
     return ParsedEmail(
         message=inbound,
@@ -198,6 +200,6 @@ def parse_email(raw: bytes, *, now: datetime) -> ParsedEmail:
         sender_address=sender,
         recipients=_addresses(msg, "Delivered-To", "X-Original-To", "To", "Cc"),
         references=references[:50],
-        auto_generated=_auto_generated(msg, sender),
+        auto_generated=automated,
         defects=len(getattr(msg, "defects", []) or []),
     )
