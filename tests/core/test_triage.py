@@ -197,7 +197,6 @@ def test_safety_a_weak_model_only_crisis_score_in_a_private_message_still_alerts
     assert decision.crisis
 
 
-
 def machine_written(channel: Channel = Channel.EMAIL) -> InboundMessage:
     return InboundMessage(
         channel=channel,
@@ -236,6 +235,7 @@ def test_safety_an_expression_of_risk_in_machine_written_mail_keeps_its_level(
     assert decision.risk is level
     first = Action.URGENT_ALERT if level is RiskLevel.URGENT else Action.REVIEW_TODAY
     assert decision.actions[0] is first
+
 
 # --- no-social-business ---------------------------------------------------------------
 
