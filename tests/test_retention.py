@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Q
 
 from boundaries.audit.models import AuditEntry
-from boundaries.inbox.models import Message
+from boundaries.inbox.models import Message, ReplyLedger
 from boundaries.practices import actions
 from boundaries.records.models import JobRun
 from boundaries.records.retention import apply_retention
@@ -60,6 +60,29 @@ def test_it_erases_messages_older_than_the_practice_keeps_them_and_audits_it(
         ).count()
         == 2
     )
+
+
+def test_it_forgets_auto_reply_ledger_rows_once_the_loop_window_is_long_past(
+    practice: Any, settings: Any
+) -> None:
+    settings.AUTO_REPLY_WINDOW_HOURS = 24
+
+    def ledger(hours_ago: int, counterpart: str) -> ReplyLedger:
+        return ReplyLedger.objects.create(
+            practice=practice,
+            channel="email",
+            counterpart=counterpart * 64,
+            last_replied_at=NOW - dt.timedelta(hours=hours_ago),
+        )
+
+    stale = ledger(49, "a")
+    live = ledger(47, "b")
+    report = apply_retention(NOW)
+    assert report.ledger_rows_deleted == 1
+    assert not ReplyLedger.objects.filter(pk=stale.pk).exists()
+    assert ReplyLedger.objects.filter(pk=live.pk).exists()
+    run = AuditEntry.objects.get(action="retention.run")
+    assert run.details["reply_ledger"] == 1
 
 
 def test_it_enqueues_each_periodic_job_once_per_period(db: Any) -> None:

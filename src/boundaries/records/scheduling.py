@@ -28,6 +28,7 @@ def retention_job() -> dict[str, int]:
         "messages": report.messages_deleted,
         "login_attempts": report.login_attempts_deleted,
         "task_results": report.task_results_deleted,
+        "reply_ledger": report.ledger_rows_deleted,
     }
 
 
