@@ -6,12 +6,14 @@ of client data is audited, and content is shown only after re-authentication.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import urllib.parse
 from typing import Any, cast
 
 from django import forms
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +22,18 @@ from django.views.decorators.http import require_POST
 from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
+from boundaries.channels.email.parse import email_attachments
+from boundaries.channels.meta.media import attachment_count, stored_event
+from boundaries.channels.registry import COMPOSE_SENDERS
+from boundaries.channels.sms.parse import media_count
+from boundaries.core.guard import OutboundChannel
 from boundaries.core.policy.loader import display_phone
 from boundaries.core.types import Attachment, Channel, RiskLevel
+from boundaries.dashboard import charts
+from boundaries.dashboard.outbound import GuardRefusal, clear_to_send, guard_for_client
+from boundaries.data_rights.export import do_export_client, export_filename
 from boundaries.errors import ActionError
+from boundaries.inbox.delivery import RetryLaterError
 from boundaries.inbox.models import ActionRun, Alert
 from boundaries.inbox.reviewing import (
     alert_precision,
@@ -32,7 +43,10 @@ from boundaries.inbox.reviewing import (
 )
 from boundaries.inbox.sealing import unseal
 from boundaries.links import site_link
+from boundaries.portal.actions import do_issue_magic_link, do_send_to_client, message_text
 from boundaries.portal.crisis import crisis_panel
+from boundaries.portal.tasks import notify
+from boundaries.portal.views import file_response
 from boundaries.practices.access import (
     clients_for,
     get_client_for,
@@ -40,9 +54,21 @@ from boundaries.practices.access import (
     messages_for,
     therapist_for,
 )
+from boundaries.practices.calendar import (
+    do_create_feed,
+    do_revoke_feed,
+    feed_for_token,
+    render_feed,
+)
 from boundaries.practices.emergency import emergency_contact_of
-from boundaries.practices.models import AgendaItem, ClientContact
+from boundaries.practices.models import (
+    AgendaItem,
+    CalendarFeed,
+    ClientContact,
+    PolicyAcknowledgement,
+)
 from boundaries.vault.crypto import VaultIntegrityError
+from boundaries.vault.files import filename
 from boundaries.vault.keys import KeyringError
 
 #: How the inbox and a message's page name each risk level (docs/risk-levels.md).
@@ -148,8 +174,6 @@ def message_content(request: HttpRequest, message_id: int) -> HttpResponse:
 @recent_reauth_required
 def message_attachment(request: HttpRequest, message_id: int, number: int) -> HttpResponseBase:
     """One attachment of a stored email, as a download (never shown inline)."""
-    from django.http import FileResponse
-
     message = get_message_for(request.user, message_id)
     content = unseal(
         bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
@@ -171,24 +195,16 @@ def message_attachment(request: HttpRequest, message_id: int, number: int) -> Ht
 def _files_named(message: Any, content: Any) -> int:
     """How many files a text or a direct message named. The platform holds them, not the
     message: a client's are fetched into their files (see docs/channels.md)."""
-    import urllib.parse
-
     if message.channel == Channel.SMS:
-        from boundaries.channels.sms.parse import media_count
-
         raw = content.raw.decode("utf-8", "replace")
         return media_count(urllib.parse.parse_qs(raw, keep_blank_values=True))
     if message.channel == Channel.SOCIAL_DM:
-        from boundaries.channels.meta.media import attachment_count, stored_event
-
         return attachment_count(stored_event(content.raw))
     return 0
 
 
 def _attachments(message: Any, content: Any) -> list[tuple[Attachment, bytes]]:
     """The attachments kept in a message's sealed original (email carries them whole)."""
-    from boundaries.channels.email.parse import email_attachments
-
     if message.channel != Channel.EMAIL:
         return []
     return email_attachments(content.raw)
@@ -313,9 +329,6 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret per-therapist feed; a revoked or unknown token is a plain 404."""
-    from boundaries import clock
-    from boundaries.practices.calendar import feed_for_token, render_feed
-
     feed = feed_for_token(token)
     if feed is None:
         raise Http404
@@ -328,9 +341,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @therapist_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    from boundaries.practices.calendar import do_create_feed, do_revoke_feed
-    from boundaries.practices.models import CalendarFeed
-
     therapist = therapist_for(request.user)
     new_url = ""
     if request.method == "POST":
@@ -357,10 +367,6 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def insights(request: HttpRequest) -> HttpResponse:
     """Pictures a busy therapist would rather look at than read."""
-    import datetime as dt
-
-    from boundaries.dashboard import charts
-
     therapist = therapist_for(request.user)
     today = timezone.localdate(clock.now())
     days = [today - dt.timedelta(days=n) for n in range(13, -1, -1)]
@@ -390,8 +396,6 @@ def insights(request: HttpRequest) -> HttpResponse:
     active = clients_for(request.user).filter(status="present")
     acknowledged = 0
     if current is not None:
-        from boundaries.practices.models import PolicyAcknowledgement
-
         acknowledged = PolicyAcknowledgement.objects.filter(
             version=current, client__in=active
         ).count()
@@ -434,9 +438,6 @@ def insights(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def send_portal_link(request: HttpRequest, client_id: int) -> HttpResponse:
     """Send the client a sign-in link on an agreed channel (the link is the only content)."""
-    from boundaries.portal.actions import do_issue_magic_link
-    from boundaries.portal.tasks import notify
-
     client = get_client_for(request.user, client_id)
     try:
         token = do_issue_magic_link(client, actor=request.user)
@@ -459,10 +460,6 @@ def send_portal_link(request: HttpRequest, client_id: int) -> HttpResponse:
 @recent_reauth_required
 def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
     """The secure thread with one client (content: asks for a fresh sign-in)."""
-    from boundaries.core.guard import OutboundChannel
-    from boundaries.dashboard.outbound import GuardRefusal, clear_to_send
-    from boundaries.portal.actions import do_send_to_client, message_text
-
     client = get_client_for(request.user, client_id)
     problem, findings = "", cast("tuple[Any, ...]", ())
     if request.method == "POST":
@@ -498,8 +495,6 @@ def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @recent_reauth_required
 def client_files(request: HttpRequest, client_id: int) -> HttpResponse:
-    from boundaries.vault.files import filename
-
     client = get_client_for(request.user, client_id)
     _audit_read(request, "vault.listed", client, client.practice)
     shared = [(obj, filename(obj)) for obj in client.vault_objects.all()]
@@ -510,8 +505,6 @@ def client_files(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @recent_reauth_required
 def client_file(request: HttpRequest, client_id: int, object_id: str) -> HttpResponseBase:
-    from boundaries.portal.views import file_response
-
     client = get_client_for(request.user, client_id)
     obj = client.vault_objects.filter(object_id=object_id).first()
     if obj is None:
@@ -522,10 +515,6 @@ def client_file(request: HttpRequest, client_id: int, object_id: str) -> HttpRes
 @recent_reauth_required
 def client_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
     """The client's own data as a zip (right of access): after re-authentication, audited."""
-    from django.http import FileResponse
-
-    from boundaries.data_rights.export import do_export_client, export_filename
-
     client = get_client_for(request.user, client_id)
     handle, _result = do_export_client(client, actor=request.user, via="dashboard")
     response = FileResponse(
@@ -563,9 +552,6 @@ def _compose_form(request: HttpRequest, data: Any = None) -> ComposeForm:
 @therapist_required
 def compose(request: HttpRequest) -> HttpResponse:
     """Write to a client; the guard checks as you type and before anything goes out."""
-    from boundaries.core.guard import OutboundChannel
-    from boundaries.dashboard.outbound import GuardRefusal, clear_to_send
-
     form = _compose_form(request, request.POST or None)
     findings: Any = ()
     problem = sent = ""
@@ -595,11 +581,6 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject: str) -> str:
-    from boundaries.channels.registry import COMPOSE_SENDERS
-    from boundaries.inbox.delivery import RetryLaterError
-    from boundaries.portal.actions import do_send_to_client
-    from boundaries.practices.models import ClientContact
-
     if channel.value == "portal":
         do_send_to_client(client, text, actor=request.user)
         return "Sent as a secure portal message."
@@ -635,9 +616,6 @@ def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject
 @therapist_required
 def compose_check(request: HttpRequest) -> HttpResponse:
     """The guard's findings for the draft so far (htmx, as the therapist types)."""
-    from boundaries.core.guard import OutboundChannel
-    from boundaries.dashboard.outbound import guard_for_client
-
     form = _compose_form(request, request.POST)
     form.is_valid()
     data = form.cleaned_data
