@@ -141,6 +141,8 @@ def unless_setting_up(view: Any) -> Any:
 
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: Any = request.user
+        if not user.is_authenticated and installation_is_empty():
+            return redirect("dashboard:setup")
         if setup_unfinished(user) and user.is_verified():
             return redirect("dashboard:setup")
         response: HttpResponseBase = view(request, *args, **kwargs)
