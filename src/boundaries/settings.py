@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "boundaries.vault",
     "boundaries.records",
     "boundaries.dashboard",
+    "boundaries.setup",
     "boundaries.site",
 ]
 

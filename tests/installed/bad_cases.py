@@ -91,6 +91,25 @@ def policy_files(
     ]
 
 
+#: Everything `boundaries setup` needs, so that each case changes one thing.
+SETUP = {
+    "--practice-name": "Case practice", "--country": "GB", "--owner-username": "case-owner",
+    "--owner-name": "Case Owner", "--owner-email": "owner@case.example",
+    "--phone": "020 7946 0555", "--website": "https://case.example",
+}  # fmt: skip
+
+
+def setup(id: str, *args: str, says: str, stdin: str = "", drop: str = "") -> Bad:
+    """``setup --no-input`` with every detail given, ARGS replacing some, DROP left out."""
+    given = {**SETUP, "--practice-name": f"Case {id}", "--owner-username": f"owner-{id}"}
+    given.pop(drop, None)
+    extra = dict(zip(args[::2], args[1::2], strict=False))
+    flags = tuple(arg for arg in args if arg == "--password-stdin")
+    merged = [part for key, value in {**given, **extra}.items() if key not in flags
+              for part in (key, value)]  # fmt: skip
+    return bad(id, "setup", "--no-input", *merged, *flags, says=says, stdin=stdin)
+
+
 def create(id: str, *args: str, says: str, stdin: str = "") -> Bad:
     """``practice create`` under a name of its own, should a case be let through by mistake."""
     return bad(id, "practice", "create", f"Case {id}", *args, says=says, stdin=stdin)
@@ -113,6 +132,60 @@ BAD: tuple[Bad, ...] = (
         env={"BOUNDARIES_DATA_DIR": "in/a-file/data"}, says="Not a directory"),
     bad("setting-database-url", "practice", "list", env={"DATABASE_URL": "nosuch://x"},
         says="DATABASE_URL"),
+    # -- setup, route, alerts
+    setup("setup-missing-name", says="--practice-name is needed", drop="--practice-name"),
+    setup("setup-missing-phone", says="--phone is needed", drop="--phone"),
+    setup("setup-unknown-country", "--country", "XX", says="no policy template"),
+    setup("setup-bad-timezone", "--timezone", "Mars/Olympus", says="timezone must be"),
+    setup("setup-taken-username", "--owner-username", "demo", says="is taken"),
+    setup("setup-taken-slug", "--slug", "riverside", says="already exists"),
+    setup("setup-bad-phone", "--phone", "not a phone", says="phone"),
+    setup("setup-bad-website", "--website", "not a url", says="website"),
+    setup("setup-policy-missing", "--policy", "in/nope.toml", says=MISSING),
+    setup("setup-policy-malformed", "--policy", "in/malformed.toml", says=NOT_TOML),
+    setup("setup-policy-placeholder", "--policy", "in/placeholder.toml",
+          says="still a placeholder"),
+    setup("setup-policy-other-country", "--policy", "in/policy-us.toml",
+          says="the policy is for country US"),
+    setup("setup-half-a-body", "--body-name", "A Board", says="licensing body needs"),
+    setup("setup-bad-email-route", "--email-route", "nobody", says="not an email address"),
+    setup("setup-taken-email-route", "--email-route", "inbox@riverside-therapy.example",
+          says="belongs to another practice"),
+    setup("setup-bad-sms-number", "--sms-number", "12", says="the SMS number"),
+    setup("setup-bad-meta-id", "--meta-id", "my-page", says="Page or Instagram"),
+    setup("setup-bad-alert-phone", "--alert-phone", "0", says="the alert phone"),
+    setup("setup-bad-alert-email", "--alert-email", "nobody", says="not an email address"),
+    setup("setup-short-password", "--password-stdin", stdin="short\n", says="password"),
+    setup("setup-empty-password", "--password-stdin", stdin="", says="--password-stdin"),
+    bad("setup-show-key-with-accounts", "setup", "--show-key", says="has accounts already"),
+    bad("route-add-bad-kind", "route", "add", "fax", "+442079460100", *P, says="kind of address"),
+    bad("route-add-bad-email", "route", "add", "email", "nobody", *P,
+        says="not an email address"),
+    bad("route-add-bad-domain", "route", "add", "email", "@nodot", *P, says="not a domain"),
+    bad("route-add-bad-number", "route", "add", "sms", "12", *P, says="the SMS number"),
+    bad("route-add-bad-meta-id", "route", "add", "meta_page", "abc", *P,
+        says="Page or Instagram"),
+    bad("route-add-taken", "route", "add", "email", "inbox@riverside-therapy.example",
+        "--practice", "second", says="belongs to another practice"),
+    bad("route-add-again", "route", "add", "email", "inbox@riverside-therapy.example", *P,
+        says="already one of this practice's"),
+    bad("route-add-several-practices", "route", "add", "email", "x@second.example",
+        says=SEVERAL),
+    bad("route-add-unknown-practice", "route", "add", "email", "x@second.example", *NOSUCH,
+        says=NO_PRACTICE),
+    bad("route-remove-not-ours", "route", "remove", "email", "nobody@second.example", *P,
+        says="is not one of riverside's addresses"),
+    bad("route-remove-bad-kind", "route", "remove", "pager", "1", *P, says="kind of address"),
+    bad("route-list-several-practices", "route", "list", says=SEVERAL),
+    bad("route-list-unknown-practice", "route", "list", *NOSUCH, says=NO_PRACTICE),
+    bad("alerts-set-unknown", "alerts", "set", "nobody", "--phone", "", says="no therapist"),
+    bad("alerts-set-nothing", "alerts", "set", "demo", says="say what to change"),
+    bad("alerts-set-bad-time", "alerts", "set", "demo", "--digest-time", "teatime",
+        says="--digest-time must be a time"),
+    bad("alerts-set-bad-phone", "alerts", "set", "demo", "--phone", "0", says="alert phone"),
+    bad("alerts-set-bad-email", "alerts", "set", "demo", "--email", "nobody",
+        says="not an email address"),
+    bad("alerts-test-unknown", "alerts", "test", "nobody", says="no therapist"),
     # -- init
     init("init-unknown-country", "--country", "XX", says="no template"),
     init("init-exists", "--out", "in/exists.toml", says="exists; pass --force"),

@@ -203,6 +203,7 @@ def write_inputs(folder: Path) -> None:
         "deep-tables.toml": "a = " + "{b = " * 5_000 + "1" + "}" * 5_000 + "\n",
         "unknown-key.toml": policy_text() + "\nsurprise = true\n",
         "wrong-type.toml": policy_text().replace('name = "Harbour Light Therapy"', "name = 3"),
+        "placeholder.toml": policy_text().replace("hello@harbour.example", "hello@example.com"),
         "clients.csv": (
             "first_name,last_name,email,phone,status,country,handles\n"
             "Nia,Cole,nia.cole@example.org,0161 496 0999,present,GB,instagram:@niacole\n"

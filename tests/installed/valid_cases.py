@@ -58,7 +58,41 @@ INIT_DETAILS = (
     "--website", "https://harbour.example",
 )
 
+SETUP_DETAILS = (
+    "--practice-name", "Harbour Light Therapy", "--country", "GB", "--owner-username", "morgan",
+    "--owner-name", "Morgan Vale", "--owner-email", "morgan@harbour.example",
+    "--phone", "020 7946 0555", "--website", "https://harbour.example",
+)
+
 VALID: tuple[Scenario, ...] = (
+    # -- setup, route, alerts
+    steps("setup", "setup", ("migrate",),
+          ("setup", "--no-input", *SETUP_DETAILS, "--email-route", "hello@harbour.example",
+           "--sms-number", "+442079460100", "--meta-id", "104857600000001",
+           "--alert-phone", "+447911123456"),
+          ("route", "list"), ("policy", "versions"),
+          expect=("Set up Harbour Light Therapy (harbour-light-therapy), policy version 1",
+                  "First password (shown once", "+442079460100", "First version"),
+          fresh=True),
+    steps("setup-asked", "setup", ("migrate",),
+          Step(("setup",), stdin="Alder Counselling\n\n\nash\nAsh Lee\nash@alder.example\n"
+               "020 7946 0555\n\nhttps://alder.example\n"),
+          expect=("Set up Alder Counselling (alder-counselling)",), fresh=True),
+    steps("setup-policy-file", "setup", ("migrate",),
+          ("setup", "--no-input", *SETUP_DETAILS, "--policy", POLICY),
+          expect=("policy version 1 published",), fresh=True),
+    steps("setup-show-key", "setup", ("migrate",), ("setup", "--show-key"),
+          expect=("Setup key: ",), fresh=True),
+    steps("route-add", "route add", ("route", "add", "sms", "+442079460100"), ("route", "list"),
+          expect=("now reach riverside", "+442079460100")),
+    steps("route-remove", "route remove", ("route", "add", "email", "@riverside.example"),
+          ("route", "remove", "email", "@Riverside.example"),
+          expect=("no longer reach riverside",)),
+    one("route-list", "route", "list", expect=("inbox@riverside-therapy.example",)),
+    one("alerts-set", "alerts", "set", "demo", "--phone", "07911 123456", "--digest-time",
+        "08:30", expect=("by text to +447911123456; digest at 08:30",)),
+    steps("alerts-test", "alerts test", ("alerts", "set", "demo", "--phone", ""),
+          ("alerts", "test", "demo"), expect=("Sent a test alert by email",)),
     # -- init and policy
     one("init", "init", *INIT_DETAILS, "--out", "mine.toml", expect=("Wrote mine.toml",),
         files=("mine.toml",)),

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import secrets
 from typing import Any
 
-import segno
 from django import forms
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -17,10 +14,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries import clock
+from boundaries.accounts.devices import (
+    confirmed_totp,
+    do_confirm_totp,
+    pending_totp,
+    qr_data_uri,
+    totp_secret,
+)
 from boundaries.accounts.security import (
     login_throttled,
     note_attempt,
@@ -28,8 +31,6 @@ from boundaries.accounts.security import (
     therapist_required,
 )
 from boundaries.audit.log import record
-
-RECOVERY_CODES = 10
 
 
 class LoginForm(forms.Form):
@@ -92,7 +93,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _confirmed_totp(user: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return confirmed_totp(user)
 
 
 def second_factor(request: HttpRequest) -> HttpResponse:
@@ -123,11 +124,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
 
 
-def _qr_data_uri(device: TOTPDevice) -> str:
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1b1f24")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def enroll(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: the second factor is required, not optional."""
     user: Any = request.user
@@ -137,20 +133,11 @@ def enroll(request: HttpRequest) -> HttpResponse:
         # Enrolled already: sign-in goes through the code page; a second device is not
         # added from here.
         return redirect(_next(request) if user.is_verified() else reverse("accounts:second_factor"))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    device = pending_totp(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                StaticDevice.objects.filter(user=user).delete()
-                static = StaticDevice.objects.create(user=user, name="recovery codes")
-                codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODES)]
-                StaticToken.objects.bulk_create(StaticToken(device=static, token=c) for c in codes)
-                record(action="signin.enrolled_totp", practice=None, actor=user)
+        codes = do_confirm_totp(user, device, form.cleaned_data["code"])
+        if codes is not None:
             otp_login(request, device)
             request.session.cycle_key()  # signed in with both factors now: a new session id
             request.session["fresh_recovery_codes"] = codes
@@ -158,11 +145,11 @@ def enroll(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", "That code is not right. Check the time on your phone and try again."
         )
-    secret = base64.b32encode(device.bin_key).decode()
+    secret = totp_secret(device)
     return render(
         request,
         "accounts/enroll.html",
-        {"form": form, "qr": _qr_data_uri(device), "secret": secret, "next": _next(request)},
+        {"form": form, "qr": qr_data_uri(device), "secret": secret, "next": _next(request)},
     )
 
 

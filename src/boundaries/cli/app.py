@@ -10,6 +10,7 @@ import typer
 
 from boundaries.cli import (
     agreement,
+    alerts,
     audit,
     backup,
     calendar,
@@ -19,7 +20,9 @@ from boundaries.cli import (
     imap,
     policy,
     practice,
+    route,
     services,
+    setup,
     triage,
     vault,
 )
@@ -36,6 +39,7 @@ app = typer.Typer(
 
 # Top-level commands, in the order `boundaries --help` lists them.
 app.command("init")(policy.init)
+app.command("setup")(setup.setup)
 app.add_typer(services.app)  # manage, migrate, demo, serve, worker, scheduler, smtpd
 app.add_typer(backup.app)  # backup, restore
 
@@ -44,6 +48,8 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(client.app, name="client")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(practice.app, name="practice")
+app.add_typer(route.app, name="route")
+app.add_typer(alerts.app, name="alerts")
 app.add_typer(vault.app, name="vault")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(imap.app, name="imap")

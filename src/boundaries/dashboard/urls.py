@@ -1,10 +1,12 @@
 from django.urls import path
 
 from boundaries.dashboard import views
+from boundaries.setup import settings_views
+from boundaries.setup import views as setup_views
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", setup_views.unless_setting_up(views.home), name="home"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/content/", views.message_content, name="message_content"),
     path(
@@ -28,4 +30,30 @@ urlpatterns = [
     path("insights/", views.insights, name="insights"),
     path("compose/", views.compose, name="compose"),
     path("compose/check/", views.compose_check, name="compose_check"),
+    # First-run setup (boundaries.setup.views), one URL a step.
+    path("setup/", setup_views.start, name="setup"),
+    path("setup/account/", setup_views.account, name="setup_account"),
+    path("setup/practice/", setup_views.practice, name="setup_practice"),
+    path("setup/policy/", setup_views.policy, name="setup_policy"),
+    path("setup/policy/check/", setup_views.policy_check, name="setup_policy_check"),
+    path("setup/addresses/", setup_views.addresses, name="setup_addresses"),
+    path("setup/alerts/", setup_views.alerts, name="setup_alerts"),
+    path("setup/publish/", setup_views.publish, name="setup_publish"),
+    # Settings (boundaries.setup.settings_views).
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("settings/practice/", settings_views.practice_details, name="settings_practice"),
+    path("settings/addresses/", settings_views.add_route, name="settings_add_route"),
+    path(
+        "settings/addresses/<int:route_id>/remove/",
+        settings_views.remove_route,
+        name="settings_remove_route",
+    ),
+    path("settings/alerts/", settings_views.alert_contacts, name="settings_alerts"),
+    path("settings/alerts/test/", settings_views.test_alert, name="settings_test_alert"),
+    path("settings/recovery-codes/", settings_views.recovery_codes, name="settings_recovery_codes"),
+    path("settings/sessions/", settings_views.sign_out_others, name="settings_sign_out_others"),
+    path("settings/team/", settings_views.add_therapist, name="settings_add_therapist"),
+    path(
+        "settings/team/<int:therapist_id>/role/", settings_views.set_role, name="settings_set_role"
+    ),
 ]
