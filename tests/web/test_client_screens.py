@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
+from django.test import override_settings
 
 from boundaries import clock
 from boundaries.audit.models import AuditEntry
@@ -23,6 +24,7 @@ from boundaries.portal.models import SecureMessage
 from boundaries.practices import actions
 from boundaries.practices.emergency import EmergencyContact, emergency_contact_of
 from boundaries.practices.models import AgendaItem, Client, ClientContact, CommunicationAgreement
+from tests.channels.smtp_helpers import recorder
 from tests.web.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +260,29 @@ def test_a_reply_goes_through_the_guard_before_it_is_sent(
     stopped = as_alice.post(url, {"channel": "sms", "text": "See you on Thursday at 3."})
     assert stopped.status_code == 400
     assert SecureMessage.objects.count() == 1
+
+
+def test_a_reply_by_email_reaches_a_real_smtp_server_and_is_audited(
+    as_alice: HttpClient, rowan: Client
+) -> None:
+    with (
+        recorder() as (port, peer),
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+        ),
+    ):
+        response = as_alice.post(
+            f"/dashboard/clients/{rowan.pk}/reply/",
+            {"channel": "email", "subject": "Thursday", "text": "See you on Thursday at 3."},
+        )
+    assert response.status_code == 302
+    [(_, recipients, data)] = peer.messages
+    assert recipients == ["rowan@example.org"]
+    assert b"See you on Thursday at 3." in data
+    [entry] = audited("outbound.email")
+    assert entry.object_id == str(rowan.pk) and entry.actor_label == "alice"
 
 
 def test_it_records_each_agreement_change_as_a_new_audited_version(
