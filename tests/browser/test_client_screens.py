@@ -75,6 +75,12 @@ def test_a_therapist_adds_a_client_records_the_agreement_and_marks_the_agenda_di
     tab.wait_for_url(f"**/dashboard/clients/{client.pk}/")
     assert tab.get_by_text("Agreement version 2 recorded.").is_visible()
     check_page(page, "client-with-agenda")
+    # The Reply is checked by the guard as the therapist types, as on Write.
+    tab.get_by_label("Your reply").press_sequentially(
+        "Would you mind leaving me a review on Google?", delay=5
+    )
+    tab.locator("#findings li").first.wait_for(timeout=10_000)
+    assert "no-endorsements" in tab.locator("#findings").inner_text()
 
     tab.get_by_role("link", name="Next session", exact=True).click()
     tab.wait_for_url("**/next-session/")

@@ -15,6 +15,7 @@ from django.contrib import messages as flash
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from boundaries.accounts.security import therapist_required
@@ -204,7 +205,7 @@ class EmergencyForm(EmergencyFields):
 class ReplyForm(forms.Form):
     channel = forms.ChoiceField(label="Send by", choices=REPLY_CHANNELS)
     subject = forms.CharField(label="Subject (email only)", required=False, max_length=200)
-    text = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
     reason = forms.CharField(
         label="If the guard warns you: why send it anyway?", required=False, max_length=500
     )
@@ -337,7 +338,20 @@ def client_status(request: HttpRequest, client_id: int) -> HttpResponse:
 def _reply_form(client: Client, data: Any = None) -> ReplyForm:
     agreement = client.current_agreement()
     agreed = [c for c, _ in REPLY_CHANNELS if agreement is not None and c in agreement.channels]
-    return ReplyForm(data, initial={"channel": agreed[0] if agreed else "portal"})
+    form = ReplyForm(data, initial={"channel": agreed[0] if agreed else "portal"})
+    # The guard's findings as the therapist types, from Write's check (it reads the
+    # form's fields plus ``client``, a hidden field of this form); the POST still decides.
+    form.fields["client"] = forms.IntegerField(
+        widget=forms.HiddenInput, initial=client.pk, required=False
+    )
+    check = {
+        "hx-post": reverse("dashboard:compose_check"),
+        "hx-target": "#findings",
+        "hx-swap": "outerHTML",
+    }
+    form.fields["text"].widget.attrs |= check | {"hx-trigger": "input changed delay:400ms"}
+    form.fields["channel"].widget.attrs |= check | {"hx-trigger": "change"}
+    return form
 
 
 @therapist_required
