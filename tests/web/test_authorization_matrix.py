@@ -166,6 +166,35 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
             (f"/dashboard/clients/{a}/", {"alice"}),
             (f"/dashboard/clients/{b}/", therapists_here),
         ],
+        # The client screens (tests/web/test_client_screens.py drives each action).
+        "dashboard/clients/new/": [("/dashboard/clients/new/", THERAPISTS)],
+        "dashboard/clients/import/": [("/dashboard/clients/import/", THERAPISTS)],
+        "dashboard/clients/<int:client_id>/edit/": [
+            (f"/dashboard/clients/{a}/edit/", {"alice"}),
+            (f"/dashboard/clients/{b}/edit/", therapists_here),
+        ],
+        "dashboard/clients/<int:client_id>/status/": [
+            (f"/dashboard/clients/{a}/status/", set())  # POST only
+        ],
+        # Opening it is audited; one tap from the client's page, no second sign-in.
+        "dashboard/clients/<int:client_id>/emergency-contact/": [
+            (f"/dashboard/clients/{a}/emergency-contact/", {"alice"}),
+            (f"/dashboard/clients/{b}/emergency-contact/", therapists_here),
+        ],
+        "dashboard/clients/<int:client_id>/reply/": [
+            (f"/dashboard/clients/{a}/reply/", set())  # POST only
+        ],
+        "dashboard/clients/<int:client_id>/agreement/": [
+            (f"/dashboard/clients/{a}/agreement/", {"alice"}),
+            (f"/dashboard/clients/{b}/agreement/", therapists_here),
+        ],
+        "dashboard/clients/<int:client_id>/next-session/": [
+            (f"/dashboard/clients/{a}/next-session/", {"alice"}),
+            (f"/dashboard/clients/{b}/next-session/", therapists_here),
+        ],
+        "dashboard/clients/<int:client_id>/agenda/<int:item_id>/discussed/": [
+            (f"/dashboard/clients/{a}/agenda/1/discussed/", set())  # POST only
+        ],
         "dashboard/next-sessions/": [("/dashboard/next-sessions/", THERAPISTS)],
         "dashboard/policy/": [("/dashboard/policy/", THERAPISTS)],
         "dashboard/compose/": [("/dashboard/compose/", THERAPISTS)],

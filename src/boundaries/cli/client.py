@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from boundaries.cli.inputs import (
@@ -23,24 +23,18 @@ from boundaries.cli.output import err, fail, out
 from boundaries.data_rights.erasure import do_erase_client
 from boundaries.data_rights.export import do_export_client
 from boundaries.errors import ActionError
+from boundaries.practices.actions.client_import import (
+    IMPORT_COLUMNS,
+    do_import_clients,
+    parse_handles,
+    read_client_rows,
+)
 from boundaries.practices.actions.clients import do_add_client
 from boundaries.practices.models import Client
 
 __all__ = ["IMPORT_COLUMNS", "app"]
 
 app = typer.Typer(help="The client register.", no_args_is_help=True)
-
-IMPORT_COLUMNS = ("first_name", "last_name", "email", "phone", "status", "country", "handles")
-
-
-def _handles(values: list[str]) -> dict[str, str]:
-    handles: dict[str, str] = {}
-    for value in values:
-        platform, sep, handle = value.partition(":")
-        if not sep or not platform.strip() or not handle.strip():
-            raise ValueError(f"a handle is PLATFORM:HANDLE, e.g. instagram:@name — not {value!r}")
-        handles[platform.strip().lower()] = handle.strip()
-    return handles
 
 
 @app.command("add")
@@ -56,7 +50,7 @@ def client_add(
 ) -> None:
     """Add a client to the register."""
     try:
-        handles = _handles(handle or [])
+        handles = parse_handles(handle or [])
     except ValueError as error:
         fail(str(error))
     target = get_practice(practice)
@@ -155,39 +149,19 @@ def client_import(file: Path, practice: PracticeOpt = None) -> None:
     """
     text = read_text(file)
     try:
-        # strict: a quote left open is an error, not one field swallowing the rest of the file
-        rows = list(csv.DictReader(text.splitlines(), strict=True))
-    except csv.Error as error:
-        fail(f"{file}: not readable as CSV: {error}")
-    if not rows:
-        fail(f"{file}: no rows (the first line must name the columns)")
-    missing = {"first_name", "last_name"} - set(rows[0].keys())
-    if missing:
-        fail(f"{file}: missing column(s) {', '.join(sorted(missing))}")
+        rows = read_client_rows(text)
+    except ActionError as error:
+        fail(f"{file}: {error}")
     target = get_practice(practice)
     report = Table("line", "result")
-    added = failed = 0
-    for line_number, row in enumerate(rows, start=2):
-        try:
-            handles = _handles((row.get("handles") or "").replace(";", " ").split())
-            client = do_add_client(
-                target,
-                first_name=row.get("first_name") or "",
-                last_name=row.get("last_name") or "",
-                emails=[row.get("email") or ""],
-                phones=[row.get("phone") or ""],
-                handles=handles,
-                status=(row.get("status") or "present").strip().lower(),
-                country=row.get("country") or "",
-                actor_label="cli import",
-            )
-        except (ActionError, ValueError) as error:
-            failed += 1
-            report.add_row(str(line_number), f"[red]skipped: {error}[/]")
+    imported = do_import_clients(target, rows, actor_label="cli import")
+    for row in imported:
+        if row.added:
+            report.add_row(str(row.line), f"added as client {row.client_id}")
         else:
-            added += 1
-            report.add_row(str(line_number), f"added as client {client.pk}")
+            report.add_row(str(row.line), f"[red]skipped: {escape(row.problem)}[/]")
     out.print(report)
-    out.print(f"{added} added, {failed} skipped.")
+    failed = sum(1 for row in imported if not row.added)
+    out.print(f"{len(imported) - failed} added, {failed} skipped.")
     if failed:
         raise typer.Exit(1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boundaries.dashboard import views
+from boundaries.dashboard import agenda_views, agreement_views, client_views, views
 from boundaries.setup import settings_views
 from boundaries.setup import views as setup_views
 
@@ -17,8 +17,33 @@ urlpatterns = [
     path("messages/<int:message_id>/acknowledge/", views.acknowledge_alert, name="acknowledge"),
     path("messages/<int:message_id>/act/", views.act_on_alert, name="act"),
     path("messages/<int:message_id>/reviewed/", views.mark_reviewed, name="reviewed"),
-    path("clients/", views.clients, name="clients"),
-    path("clients/<int:client_id>/", views.client_detail, name="client"),
+    path("clients/", client_views.clients, name="clients"),
+    path("clients/new/", client_views.client_add, name="client_add"),
+    path("clients/import/", client_views.client_import, name="client_import"),
+    path("clients/<int:client_id>/", client_views.client_detail, name="client"),
+    path("clients/<int:client_id>/edit/", client_views.client_edit, name="client_edit"),
+    path("clients/<int:client_id>/status/", client_views.client_status, name="client_status"),
+    path(
+        "clients/<int:client_id>/emergency-contact/",
+        client_views.client_emergency,
+        name="client_emergency",
+    ),
+    path("clients/<int:client_id>/reply/", client_views.client_reply, name="client_reply"),
+    path(
+        "clients/<int:client_id>/agreement/",
+        agreement_views.agreement_edit,
+        name="client_agreement",
+    ),
+    path(
+        "clients/<int:client_id>/next-session/",
+        agenda_views.client_next_session,
+        name="client_next_session",
+    ),
+    path(
+        "clients/<int:client_id>/agenda/<int:item_id>/discussed/",
+        agenda_views.agenda_discussed,
+        name="agenda_discussed",
+    ),
     path("clients/<int:client_id>/portal-link/", views.send_portal_link, name="portal_link"),
     path("clients/<int:client_id>/messages/", views.secure_messages, name="secure_messages"),
     path("clients/<int:client_id>/files/", views.client_files, name="client_files"),

@@ -281,29 +281,6 @@ def act_on_alert(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @therapist_required
-def clients(request: HttpRequest) -> HttpResponse:
-    listing = clients_for(request.user).prefetch_related("agreements")
-    return render(request, "dashboard/clients.html", {"nav": "clients", "clients": listing})
-
-
-@therapist_required
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = get_client_for(request.user, client_id)
-    _audit_read(request, "client.viewed", client, client.practice)
-    return render(
-        request,
-        "dashboard/client.html",
-        {
-            "nav": "clients",
-            "client": client,
-            "agreements": client.agreements.order_by("-version"),
-            "agenda": client.agenda_items.filter(discussed_at__isnull=True),
-            "next_appointment": client.next_appointment(),
-        },
-    )
-
-
-@therapist_required
 def agenda(request: HttpRequest) -> HttpResponse:
     items = (
         AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
@@ -635,8 +612,6 @@ __all__ = [
     "acknowledge_alert",
     "act_on_alert",
     "agenda",
-    "client_detail",
-    "clients",
     "home",
     "mark_reviewed",
     "message_content",

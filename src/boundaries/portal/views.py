@@ -176,7 +176,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
             saved = True
         except ActionError as error:
             form.add_error(None, str(error))
-    return _page(request, "portal/preferences.html", {"form": form, "saved": saved})
+    return _page(
+        request,
+        "portal/preferences.html",
+        {"form": form, "saved": saved, "agreement": client.current_agreement()},
+    )
 
 
 @require_POST

@@ -23,7 +23,13 @@ from boundaries.practices.actions.agenda import (
 )
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.actions.appointments import do_add_appointment
-from boundaries.practices.actions.clients import do_add_client, do_set_emergency_contact
+from boundaries.practices.actions.client_import import do_import_clients
+from boundaries.practices.actions.clients import (
+    do_add_client,
+    do_set_client_status,
+    do_set_emergency_contact,
+    do_update_client,
+)
 from boundaries.practices.actions.domains import do_add_domain, do_remove_domain, normalise_hostname
 from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.actions.practices import (
@@ -44,12 +50,15 @@ __all__ = [
     "do_add_domain",
     "do_add_therapist",
     "do_create_practice",
+    "do_import_clients",
     "do_mark_agenda_discussed",
     "do_publish_policy",
     "do_remove_domain",
     "do_set_agreement",
+    "do_set_client_status",
     "do_set_emergency_contact",
     "do_set_practice_limits",
+    "do_update_client",
     "normalise_hostname",
     "note_inbound_limit",
 ]

@@ -1,4 +1,4 @@
-"""Adding clients, with their contact details, and setting their emergency contact."""
+"""Adding and editing clients, with their contact details; archiving; their emergency contact."""
 
 from __future__ import annotations
 
@@ -183,5 +183,114 @@ def do_set_emergency_contact(
             actor=actor,
             actor_label=who_acted(actor, actor_label),
             details={"recorded": checked is not None},
+        )
+    return client
+
+
+def do_update_client(
+    client: Client,
+    *,
+    first_name: str,
+    last_name: str,
+    country: str,
+    status: str,
+    therapist: Therapist | None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    handles: Mapping[str, str] | None = None,
+    nicknames: Iterable[str] = (),
+    actor: Any = None,
+    actor_label: str = "",
+) -> Client:
+    """Change a client's register entry; the contacts given replace the ones recorded.
+
+    The audit entry names the fields that changed, never their values.
+    """
+    if not first_name.strip() or not last_name.strip():
+        raise ActionError("a client needs a first and a last name")
+    if status not in Client.Status.values:
+        raise ActionError(
+            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
+        )
+    if therapist is not None and therapist.practice_id != client.practice_id:
+        raise ActionError("that therapist belongs to another practice")
+    country_code = checked_country(country or client.practice.country)
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.is_erased:
+            raise ActionError(f"client {client.pk} was erased")
+        contacts = _contacts(
+            client.practice,
+            client,
+            emails=emails,
+            phones=phones,
+            handles=handles or {},
+            region=country_code,
+        )
+        wanted = {
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "nicknames": [n.strip() for n in nicknames if n.strip()],
+            "status": status,
+            "country": country_code,
+            "therapist_id": therapist.pk if therapist is not None else None,
+        }
+        changed = [name for name, value in wanted.items() if getattr(locked, name) != value]
+        for name, value in wanted.items():
+            setattr(client, name, value)
+        if changed:
+            client.save(update_fields=[name.removesuffix("_id") for name in changed])
+        before = sorted(
+            (c.kind, c.platform, c.value) for c in ClientContact.objects.filter(client=client)
+        )
+        after = sorted((c.kind, c.platform, c.value) for c in contacts)
+        if before != after:
+            changed.append("contacts")
+            ClientContact.objects.filter(client=client).delete()
+            try:
+                with transaction.atomic():
+                    ClientContact.objects.bulk_create(contacts)
+            except IntegrityError:
+                raise ActionError("the same email, phone or handle is listed twice") from None
+        record(
+            action="client.update",
+            obj=client,
+            practice=client.practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={
+                "changed": [name.removesuffix("_id") for name in changed],
+                "contacts": len(contacts),
+            },
+        )
+    return client
+
+
+def do_set_client_status(
+    client: Client, status: str, *, actor: Any = None, actor_label: str = ""
+) -> Client:
+    """Move a client between prospective, present and past, audited.
+
+    Archiving is moving to ``past``: nothing is deleted, messages from a past
+    client are triaged as from a past client, and it can be undone.
+    """
+    if status not in Client.Status.values:
+        raise ActionError(
+            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
+        )
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        if locked.is_erased:
+            raise ActionError(f"client {client.pk} was erased")
+        previous = locked.status
+        client.status = status
+        client.save(update_fields=["status"])
+        record(
+            action="client.status",
+            obj=client,
+            practice=client.practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"from": previous, "to": status},
         )
     return client

@@ -1,0 +1,135 @@
+"""Recording and changing a client's communication agreement.
+
+Every save is a new version (``do_set_agreement``, audited); earlier versions stay
+and are listed. The form maps its fields to the action's arguments in one method,
+``action_kwargs``: a new agreement term is a field plus one line there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages as flash
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from boundaries.accounts.security import therapist_required
+from boundaries.audit.log import record
+from boundaries.core.types import AgreedChannel, ReminderDetail
+from boundaries.errors import ActionError
+from boundaries.practices.access import get_client_for
+from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.models import CommunicationAgreement
+
+__all__ = ["AgreementForm", "agreement_edit"]
+
+#: How each agreed channel and reminder level is named on the screens (dashboard and portal).
+CHANNEL_LABELS = {
+    AgreedChannel.PORTAL.value: "Secure messages in the portal",
+    AgreedChannel.EMAIL.value: "Email",
+    AgreedChannel.SMS.value: "Text messages",
+    AgreedChannel.PHONE.value: "Phone calls",
+}
+REMINDER_LABELS = {
+    ReminderDetail.DISCREET.value: "Discreet: time only, no practice or therapy wording",
+    ReminderDetail.STANDARD.value: "Standard: time and the practice's name",
+}
+
+
+class AgreementForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        label="Channels the client agreed to be contacted on",
+        choices=[(c.value, CHANNEL_LABELS[c.value]) for c in AgreedChannel],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reminder_detail = forms.ChoiceField(
+        label="Appointment reminders",
+        choices=[(d.value, REMINDER_LABELS[d.value]) for d in ReminderDetail],
+        widget=forms.RadioSelect,
+        initial=ReminderDetail.DISCREET.value,
+    )
+    session_content_by_email = forms.BooleanField(
+        label="The client agreed that session content may be discussed by email",
+        required=False,
+    )
+    session_content_agreed_on = forms.DateField(
+        label="Date that was agreed",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    session_content_terms = forms.CharField(
+        label="Terms agreed (what may be sent, and how)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(
+        label="Note for the record (optional, no clinical content)",
+        required=False,
+        max_length=500,
+    )
+
+    @classmethod
+    def initial_from(cls, agreement: CommunicationAgreement | None) -> dict[str, Any]:
+        if agreement is None:
+            return {"channels": [AgreedChannel.PORTAL.value]}
+        return {
+            "channels": list(agreement.channels),
+            "reminder_detail": agreement.reminder_detail,
+            "session_content_by_email": agreement.session_content_by_email,
+            "session_content_agreed_on": agreement.session_content_agreed_on,
+            "session_content_terms": agreement.session_content_terms,
+        }
+
+    def action_kwargs(self) -> dict[str, Any]:
+        """The form's answers as ``do_set_agreement``'s keyword arguments."""
+        data = self.cleaned_data
+        agreed_on: dt.date | None = data["session_content_agreed_on"]
+        return {
+            "channels": data["channels"],
+            "reminder_detail": data["reminder_detail"],
+            "session_content_by_email": data["session_content_by_email"],
+            "session_content_agreed_on": agreed_on,
+            "session_content_terms": data["session_content_terms"],
+            "note": data["note"],
+        }
+
+
+@therapist_required
+def agreement_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for(request.user, client_id)
+    current = client.current_agreement()
+    form = AgreementForm(request.POST or None, initial=AgreementForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = do_set_agreement(client, actor=request.user, **form.action_kwargs())
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            flash.success(request, f"Agreement version {agreement.version} recorded.")
+            return redirect("dashboard:client", client_id=client.pk)
+    with transaction.atomic():
+        record(
+            action="agreement.viewed",
+            obj=client,
+            practice=client.practice,
+            actor=request.user,
+            details={"version": current.version if current else None},
+        )
+    return render(
+        request,
+        "dashboard/agreement.html",
+        {
+            "nav": "clients",
+            "client": client,
+            "form": form,
+            "current": current,
+            "versions": client.agreements.order_by("-version"),
+            "channel_labels": CHANNEL_LABELS,
+        },
+        status=400 if form.errors else 200,
+    )
