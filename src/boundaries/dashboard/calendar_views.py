@@ -147,6 +147,7 @@ def _page(
             "problem": problem,
             "events": [(event, event_summary(event)) for event in events],
             "clients": clients,
+            "zone": therapist.practice.timezone,
         },
         status=status,
     )
