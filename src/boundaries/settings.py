@@ -224,6 +224,11 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
+# A subscribed calendar's address must reach the public internet: a loopback, private or
+# link-local address is refused (a therapist's URL must not reach the host's own services).
+# Tests and development serve .ics files on 127.0.0.1 and set this to allow loopback only.
+CALENDAR_ALLOW_LOOPBACK = env_bool("BOUNDARIES_CALENDAR_ALLOW_LOOPBACK", default=False)
+CALENDAR_MAX_BYTES = env_int("BOUNDARIES_CALENDAR_MAX_BYTES", 5 * 1024 * 1024)
 LOGIN_THROTTLE_MINUTES = 15
 LOGIN_FAILURES_PER_USERNAME = env_int("LOGIN_FAILURES_PER_USERNAME", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from boundaries.dashboard.views import calendar_feed
+from boundaries.dashboard.calendar_views import calendar_feed
 from boundaries.ops.health import healthz, readyz
 
 urlpatterns = [

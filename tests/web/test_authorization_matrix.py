@@ -201,6 +201,33 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
         "dashboard/compose/check/": [("/dashboard/compose/check/", set())],  # POST only
         "dashboard/insights/": [("/dashboard/insights/", THERAPISTS)],
         "dashboard/calendar/": [("/dashboard/calendar/", THERAPISTS)],
+        # Changes to a therapist's own calendar: POST only (tests/web/test_calendar_subscription).
+        "dashboard/calendar/subscribe/": [("/dashboard/calendar/subscribe/", set())],
+        "dashboard/calendar/subscriptions/<int:subscription_id>/refresh/": [
+            ("/dashboard/calendar/subscriptions/1/refresh/", set())
+        ],
+        "dashboard/calendar/subscriptions/<int:subscription_id>/remove/": [
+            ("/dashboard/calendar/subscriptions/1/remove/", set())
+        ],
+        "dashboard/calendar/import/": [("/dashboard/calendar/import/", set())],
+        "dashboard/calendar/events/<int:event_id>/match/": [
+            ("/dashboard/calendar/events/1/match/", set())
+        ],
+        "dashboard/calendar/events/<int:event_id>/ignore/": [
+            ("/dashboard/calendar/events/1/ignore/", set())
+        ],
+        # The policy is edited, and acknowledgements followed, by the practice's owners.
+        "dashboard/policy/edit/": [("/dashboard/policy/edit/", {"alice"})],
+        "dashboard/policy/check/": [("/dashboard/policy/check/", set())],  # POST only
+        "dashboard/policy/versions/<int:number>/diff/": [
+            ("/dashboard/policy/versions/1/diff/", set())  # nothing published here
+        ],
+        "dashboard/policy/acknowledgements/": [("/dashboard/policy/acknowledgements/", {"alice"})],
+        "dashboard/policy/remind/": [("/dashboard/policy/remind/", set())],  # POST only
+        # The practice's audit log: its owners only; the export after re-authentication.
+        "dashboard/audit/": [("/dashboard/audit/", {"alice"})],
+        "dashboard/audit/verify/": [("/dashboard/audit/verify/", set())],  # POST only
+        "dashboard/audit/export.csv": [("/dashboard/audit/export.csv", {"alice"})],
         "calendar/<str:token>.ics": [("/calendar/not-a-real-token.ics", set())],
         "dashboard/welfare/": [("/dashboard/welfare/", THERAPISTS)],
         "dashboard/welfare/open/": [("/dashboard/welfare/open/", THERAPISTS)],

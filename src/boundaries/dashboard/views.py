@@ -54,16 +54,9 @@ from boundaries.practices.access import (
     messages_for,
     therapist_for,
 )
-from boundaries.practices.calendar import (
-    do_create_feed,
-    do_revoke_feed,
-    feed_for_token,
-    render_feed,
-)
 from boundaries.practices.emergency import emergency_contact_of
 from boundaries.practices.models import (
     AgendaItem,
-    CalendarFeed,
     ClientContact,
     PolicyAcknowledgement,
 )
@@ -288,57 +281,6 @@ def agenda(request: HttpRequest) -> HttpResponse:
         .order_by("appointment__starts_at", "created_at")
     )
     return render(request, "dashboard/agenda.html", {"nav": "agenda", "items": items})
-
-
-@therapist_required
-def policy(request: HttpRequest) -> HttpResponse:
-    practice = therapist_for(request.user).practice
-    return render(
-        request,
-        "dashboard/policy.html",
-        {
-            "nav": "policy",
-            "practice": practice,
-            "versions": practice.policy_versions.order_by("-number"),
-        },
-    )
-
-
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The secret per-therapist feed; a revoked or unknown token is a plain 404."""
-    feed = feed_for_token(token)
-    if feed is None:
-        raise Http404
-    response = HttpResponse(
-        render_feed(feed, clock.now()), content_type="text/calendar; charset=utf-8"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@therapist_required
-def calendar_settings(request: HttpRequest) -> HttpResponse:
-    therapist = therapist_for(request.user)
-    new_url = ""
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            feed = CalendarFeed.objects.filter(
-                therapist=therapist, pk=request.POST["revoke"]
-            ).first()
-            if feed is None:
-                raise Http404
-            do_revoke_feed(feed)
-        else:
-            titles = request.POST.get("titles", CalendarFeed.Titles.INITIALS)
-            if titles not in CalendarFeed.Titles.values:
-                titles = CalendarFeed.Titles.INITIALS
-            token = do_create_feed(therapist, titles=titles)
-            new_url = site_link(reverse("calendar_feed", args=[token]))
-    return render(
-        request,
-        "dashboard/calendar.html",
-        {"nav": "calendar", "feeds": therapist.feeds.order_by("-created_at"), "new_url": new_url},
-    )
 
 
 @therapist_required
@@ -616,5 +558,4 @@ __all__ = [
     "mark_reviewed",
     "message_content",
     "message_detail",
-    "policy",
 ]

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.errors import ActionError
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
+from boundaries.portal.tasks import remind_clients_of_policy
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.models import (
@@ -211,3 +213,30 @@ def do_acknowledge(client: Client, version: PolicyVersion) -> PolicyAcknowledgem
                 details={"client": client.pk, "version": version.number},
             )
     return ack
+
+
+def unacknowledged_clients(version: PolicyVersion) -> QuerySet[Client]:
+    """Present clients of the version's practice who have not acknowledged it."""
+    return Client.objects.filter(
+        practice_id=version.practice_id, status=Client.Status.PRESENT
+    ).exclude(acknowledgements__version=version)
+
+
+def do_remind_unacknowledged(version: PolicyVersion, *, actor: Any = None) -> int:
+    """Queue a content-free reminder to every present client who has not acknowledged
+    ``version`` (clause ``amendments``); returns how many are waiting."""
+    if version.practice.current_policy() != version:
+        raise ActionError("only the current version can be acknowledged; remind about that one")
+    waiting = unacknowledged_clients(version).count()
+    if not waiting:
+        raise ActionError("every present client has acknowledged this version")
+    with transaction.atomic():
+        record(
+            action="policy.reminders_requested",
+            obj=version,
+            practice=version.practice,
+            actor=actor,
+            details={"version": version.number, "clients": waiting},
+        )
+        remind_clients_of_policy.enqueue(version.pk)
+    return waiting

@@ -15,6 +15,9 @@ NEW_POLICY = (
     "{practice} has published a new version of its communications policy. "
     "Please read and acknowledge it in the portal."
 )
+POLICY_REMINDER = (
+    "{practice} asks you to read and acknowledge its current communications policy in the portal."
+)
 
 
 def notify(client: object, text: str, subject: str) -> str:
@@ -64,6 +67,26 @@ def notify_clients_of_new_policy(version_id: int) -> int:
     for client in Client.objects.filter(practice=version.practice, status=Client.Status.PRESENT):
         # One client's failed notice never stops the others'.
         outcome = notify(client, text, "Our communications policy has changed")
+        if outcome in {"email", "sms"}:
+            sent += 1
+    return sent
+
+
+@task()
+def remind_clients_of_policy(version_id: int) -> int:
+    """Present clients who have not acknowledged this version are reminded (no policy text)."""
+    from boundaries.practices.models import Client, PolicyVersion
+
+    version = PolicyVersion.objects.select_related("practice").get(pk=version_id)
+    if version.practice.current_policy() != version:
+        return 0  # a newer version was published since: its own notices went out
+    text = POLICY_REMINDER.format(practice=version.practice.name)
+    waiting = Client.objects.filter(
+        practice=version.practice, status=Client.Status.PRESENT
+    ).exclude(acknowledgements__version=version)
+    sent = 0
+    for client in waiting:
+        outcome = notify(client, text, "Please acknowledge our communications policy")
         if outcome in {"email", "sms"}:
             sent += 1
     return sent

@@ -1,4 +1,11 @@
-"""Sessions as iCalendar: a secret feed per therapist, and import from a practice's .ics export."""
+"""Sessions as iCalendar: a secret feed per therapist, and appointments from the therapist's
+own calendar (an imported .ics file or a subscribed address, ``calendar_subscriptions``).
+
+Events are matched to clients by an attendee's email address the register holds; an event
+already imported (by its UID) is updated in place, so importing the same calendar twice, or
+refreshing a subscription, changes only what changed. Events that match no client wait in
+``UnmatchedEvent`` for the therapist to match by hand.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 import icalendar
 from django.db import transaction
@@ -16,11 +24,14 @@ from boundaries.audit.log import record
 from boundaries.practices.models import (
     Appointment,
     CalendarFeed,
+    CalendarSubscription,
     Client,
     ClientContact,
     Practice,
     Therapist,
+    UnmatchedEvent,
 )
+from boundaries.sealed import seal_json, unseal_json
 
 FEED_PAST = dt.timedelta(days=30)
 FEED_FUTURE = dt.timedelta(days=180)
@@ -103,30 +114,35 @@ def render_feed(feed: CalendarFeed, now: dt.datetime) -> bytes:
 @dataclass
 class ImportReport:
     added: int = 0
-    updated: int = 0
+    updated: int = 0  # events already imported, seen again (changed or not)
+    changed: int = 0  # of those, moved, cancelled or restored
     unmatched: list[str] = field(default_factory=list)  # event UIDs only, never names
     problems: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # every UID read, matched or not
 
 
-def import_ics(practice: Practice, data: bytes) -> ImportReport:
-    """Upsert appointments from a practice's .ics export, matching attendees by email.
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One VEVENT, as much of it as matching needs."""
 
-    An event is matched to a client through an ATTENDEE (or ORGANIZER) email the
-    register holds; events that match no client are reported by UID and skipped.
-    """
-    report = ImportReport()
+    uid: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    cancelled: bool
+    attendees: tuple[str, ...]
+    summary: str
+
+
+def parse_events(data: bytes, report: ImportReport) -> list[CalendarEvent]:
+    """The file's events; what cannot be used is named in ``report.problems`` by UID."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as error:
         report.problems.append(f"not an iCalendar file: {error}")
-        return report
-    emails = dict(
-        ClientContact.objects.filter(practice=practice, kind=ClientContact.Kind.EMAIL).values_list(
-            "value", "client_id"
-        )
-    )
+        return []
+    events = []
     for event in calendar.walk("VEVENT"):
-        uid = str(event.get("uid", "")).strip()
+        uid = str(event.get("uid", "")).strip()[:255]
         start, end = event.get("dtstart"), event.get("dtend")
         if not uid or start is None:
             report.problems.append(f"event without UID or start: {uid or '(no uid)'}")
@@ -135,35 +151,236 @@ def import_ics(practice: Practice, data: bytes) -> ImportReport:
         if not isinstance(starts, dt.datetime) or timezone.is_naive(starts):
             report.problems.append(f"event {uid}: needs a date-time with a timezone")
             continue
+        if event.get("recurrence-id") is not None:
+            report.problems.append(f"event {uid}: a changed occurrence of a repeating event")
+            continue
+        if event.get("rrule") is not None:
+            report.problems.append(f"event {uid}: repeats; only its first occurrence is read")
         ends = end.dt if end is not None else starts + dt.timedelta(minutes=50)
+        if not isinstance(ends, dt.datetime) or ends < starts:
+            ends = starts + dt.timedelta(minutes=50)
         attendees = event.get("attendee", [])
         attendees = attendees if isinstance(attendees, list) else [attendees]
-        addresses = [str(a).lower().removeprefix("mailto:") for a in attendees]
-        client_id = next((emails[a] for a in addresses if a in emails), None)
-        if client_id is None:
-            report.unmatched.append(uid)
-            continue
-        therapist_id = Client.objects.filter(pk=client_id).values_list("therapist_id", flat=True)[0]
-        with transaction.atomic():
-            _, created = Appointment.objects.update_or_create(
-                practice=practice,
+        events.append(
+            CalendarEvent(
                 uid=uid,
-                defaults={
-                    "client_id": client_id,
-                    "therapist_id": therapist_id,
-                    "starts_at": starts,
-                    "ends_at": ends,
-                    "cancelled": str(event.get("status", "")).upper() == "CANCELLED",
-                    "source": "ics",
-                },
+                starts_at=starts,
+                ends_at=ends,
+                cancelled=str(event.get("status", "")).upper() == "CANCELLED",
+                attendees=tuple(str(a).lower().removeprefix("mailto:") for a in attendees),
+                summary=str(event.get("summary", ""))[:200],
             )
+        )
+    return events
+
+
+def import_ics(
+    practice: Practice,
+    data: bytes,
+    *,
+    therapist: Therapist | None = None,
+    actor: Any = None,
+    actor_label: str = "ics import",
+) -> ImportReport:
+    """Upsert appointments from a practice's .ics export, matching attendees by email.
+
+    An event is matched to a client through an ATTENDEE (or ORGANIZER) email the
+    register holds; events that match no client are reported by UID and kept for
+    matching by hand.
+    """
+    report = ImportReport()
+    events = parse_events(data, report)
+    apply_events(
+        practice,
+        events,
+        report,
+        therapist=therapist,
+        source="ics",
+        actor=actor,
+        actor_label=actor_label,
+    )
+    return report
+
+
+def summary_object_id(practice_id: int, uid: str) -> str:
+    # Bound to the practice and the event: a blob copied onto another row does not open.
+    return f"calendar-event:{practice_id}:{hashlib.sha256(uid.encode()).hexdigest()[:32]}"
+
+
+def event_summary(event: UnmatchedEvent) -> str:
+    if not event.sealed_summary:
+        return ""
+    value = unseal_json(
+        bytes(event.sealed_summary), object_id=summary_object_id(event.practice_id, event.uid)
+    )
+    return str(value)
+
+
+def apply_events(
+    practice: Practice,
+    events: list[CalendarEvent],
+    report: ImportReport,
+    *,
+    therapist: Therapist | None = None,
+    subscription: CalendarSubscription | None = None,
+    source: str,
+    actor: Any = None,
+    actor_label: str = "",
+) -> None:
+    """Add, move or cancel appointments by UID; keep the unmatched events for the therapist.
+
+    Each change is its own transaction with its audit row; an event seen again
+    unchanged writes nothing.
+    """
+    now = clock.now()
+    emails = dict(
+        ClientContact.objects.filter(practice=practice, kind=ClientContact.Kind.EMAIL).values_list(
+            "value", "client_id"
+        )
+    )
+    uids = [event.uid for event in events]
+    existing = {a.uid: a for a in Appointment.objects.filter(practice=practice, uid__in=uids)}
+    waiting = {e.uid: e for e in UnmatchedEvent.objects.filter(practice=practice, uid__in=uids)}
+    for event in events:
+        report.seen.add(event.uid)
+        appointment = existing.get(event.uid)
+        if appointment is not None:
+            report.updated += 1
+            report.changed += int(
+                _update_appointment(appointment, event, subscription, actor, actor_label)
+            )
+            continue
+        client_id = next((emails[a] for a in event.attendees if a in emails), None)
+        if client_id is None:
+            report.unmatched.append(event.uid)
+            if event.ends_at >= now:
+                _keep_unmatched(
+                    practice,
+                    event,
+                    waiting.get(event.uid),
+                    therapist=therapist,
+                    subscription=subscription,
+                    actor=actor,
+                )
+            continue
+        client = Client.objects.select_related("therapist").get(pk=client_id)
+        with transaction.atomic():
+            Appointment.objects.create(
+                practice=practice,
+                uid=event.uid,
+                client=client,
+                therapist=therapist or client.therapist,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                cancelled=event.cancelled,
+                source=source,
+                subscription=subscription,
+            )
+            UnmatchedEvent.objects.filter(practice=practice, uid=event.uid).delete()
             record(
                 action="appointment.imported",
                 practice=practice,
-                actor_label="ics import",
+                actor=actor,
+                actor_label=actor_label or source,
                 object_type="practices.appointment",
-                object_id=uid[:60],
+                object_id=event.uid[:60],
+                details={"client": client.pk, "source": source},
             )
-        report.added += int(created)
-        report.updated += int(not created)
-    return report
+        report.added += 1
+
+
+def _update_appointment(
+    appointment: Appointment,
+    event: CalendarEvent,
+    subscription: CalendarSubscription | None,
+    actor: Any,
+    actor_label: str,
+) -> bool:
+    moved = (appointment.starts_at, appointment.ends_at) != (event.starts_at, event.ends_at)
+    status = appointment.cancelled != event.cancelled
+    adopt = subscription is not None and appointment.subscription_id != subscription.pk
+    if not (moved or status or adopt):
+        return False
+    with transaction.atomic():
+        appointment.starts_at, appointment.ends_at = event.starts_at, event.ends_at
+        appointment.cancelled = event.cancelled
+        if adopt:
+            appointment.subscription = subscription
+        appointment.save(update_fields=["starts_at", "ends_at", "cancelled", "subscription"])
+        if moved or status:
+            record(
+                action="appointment.changed_in_calendar",
+                obj=appointment,
+                practice=appointment.practice,
+                actor=actor,
+                actor_label=actor_label or "calendar",
+                details={
+                    "client": appointment.client_id,
+                    "moved": moved,
+                    "cancelled": event.cancelled,
+                },
+            )
+    return moved or status
+
+
+def _keep_unmatched(
+    practice: Practice,
+    event: CalendarEvent,
+    waiting: UnmatchedEvent | None,
+    *,
+    therapist: Therapist | None,
+    subscription: CalendarSubscription | None,
+    actor: Any,
+) -> None:
+    sealed = seal_json(event.summary, object_id=summary_object_id(practice.pk, event.uid))
+    with transaction.atomic():
+        if waiting is None:
+            kept = UnmatchedEvent.objects.create(
+                practice=practice,
+                therapist=therapist,
+                subscription=subscription,
+                uid=event.uid,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                cancelled=event.cancelled,
+                sealed_summary=sealed,
+                seen_at=clock.now(),
+            )
+            record(
+                action="calendar.event_unmatched",
+                obj=kept,
+                practice=practice,
+                actor=actor,
+                actor_label="calendar",
+            )
+            return
+        waiting.starts_at, waiting.ends_at = event.starts_at, event.ends_at
+        waiting.cancelled, waiting.sealed_summary = event.cancelled, sealed
+        waiting.seen_at = clock.now()
+        waiting.save(
+            update_fields=["starts_at", "ends_at", "cancelled", "sealed_summary", "seen_at"]
+        )
+
+
+def cancel_missing(subscription: CalendarSubscription, seen: set[str]) -> int:
+    """Appointments from this calendar that left it before they started are cancelled;
+    unmatched events that left it are forgotten. Returns how many were cancelled."""
+    now = clock.now()
+    gone = Appointment.objects.filter(
+        subscription=subscription, starts_at__gte=now, cancelled=False
+    ).exclude(uid__in=seen)
+    cancelled = 0
+    for appointment in gone:
+        with transaction.atomic():
+            appointment.cancelled = True
+            appointment.save(update_fields=["cancelled"])
+            record(
+                action="appointment.changed_in_calendar",
+                obj=appointment,
+                practice=subscription.practice,
+                actor_label="calendar",
+                details={"client": appointment.client_id, "moved": False, "cancelled": True},
+            )
+        cancelled += 1
+    UnmatchedEvent.objects.filter(subscription=subscription).exclude(uid__in=seen).delete()
+    return cancelled

@@ -256,6 +256,15 @@ class Appointment(models.Model):
     cancelled = models.BooleanField(default=False)
     uid = models.CharField(max_length=255, help_text="iCalendar UID, stable across imports")
     source = models.CharField(max_length=20, default="manual")
+    # Set when the event came from a subscribed calendar: if it leaves that calendar
+    # before it starts, the appointment is marked cancelled (practices.calendar).
+    subscription = models.ForeignKey(
+        "CalendarSubscription",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -361,6 +370,66 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed {self.pk} ({'revoked' if self.revoked_at else 'active'})"
+
+
+class CalendarSubscription(models.Model):
+    """A therapist's own calendar, read by its secret iCalendar address (docs/calendar.md).
+
+    The address is a password in all but name (whoever holds it reads the
+    calendar), so it is stored sealed; only its host is kept in the clear, for
+    the therapist to recognise it. The worker refreshes it on a schedule.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.CASCADE, related_name="calendar_subscriptions"
+    )
+    sealed_url = models.BinaryField()
+    host = models.CharField(max_length=253)
+    created_at = models.DateTimeField(default=django_timezone.now)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+    last_problem = models.CharField(max_length=300, blank=True)
+    events_seen = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"calendar subscription {self.pk} ({self.host})"
+
+
+class UnmatchedEvent(models.Model):
+    """An event from the therapist's calendar that matched no client: matched by hand, or
+    marked "not a session" (``ignored_at``) so that later refreshes leave it alone.
+
+    Its title may name someone, so it is stored sealed.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        Therapist, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        CalendarSubscription,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unmatched",
+    )
+    uid = models.CharField(max_length=255)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cancelled = models.BooleanField(default=False)
+    sealed_summary = models.BinaryField(default=b"", blank=True)
+    seen_at = models.DateTimeField(default=django_timezone.now)
+    ignored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "uid"], name="unique_unmatched_event_uid")
+        ]
+
+    def __str__(self) -> str:
+        return f"unmatched event {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class PolicyAcknowledgement(models.Model):

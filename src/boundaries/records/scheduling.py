@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django_tasks import task
 
 from boundaries.inbox.digests import review_digest_job
+from boundaries.practices.calendar_subscriptions import REFRESH_EVERY, refresh_calendars_job
 from boundaries.records.models import JobRun
 
 
@@ -68,6 +69,8 @@ JOBS: list[Job] = [
     Job("backup", dt.timedelta(days=1), backup_job.enqueue),
     # Each therapist's same-day digest goes out at their own time: look every 5 minutes.
     Job("review-digest", dt.timedelta(minutes=5), review_digest_job.enqueue),
+    # Therapists' own calendars, read by their iCalendar addresses (docs/calendar.md).
+    Job("calendar-subscriptions", REFRESH_EVERY, refresh_calendars_job.enqueue),
 ]
 
 

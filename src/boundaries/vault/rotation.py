@@ -32,6 +32,8 @@ SEALED_FIELDS: list[tuple[str, str, str]] = [
     ("vault", "VaultObject", "sealed_filename"),
     ("practices", "Client", "sealed_emergency_contact"),
     ("exports", "ExportAudit", "sealed"),
+    ("practices", "CalendarSubscription", "sealed_url"),
+    ("practices", "UnmatchedEvent", "sealed_summary"),
 ]
 
 
