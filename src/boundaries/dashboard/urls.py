@@ -5,6 +5,7 @@ from boundaries.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notices/<int:notice_id>/seen/", views.notice_seen, name="notice_seen"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/content/", views.message_content, name="message_content"),
     path(

@@ -16,6 +16,7 @@ from django_tasks import task
 
 from boundaries.inbox.digests import review_digest_job
 from boundaries.records.models import JobRun
+from boundaries.reminders.sending import reminders_job
 
 
 @task()
@@ -67,6 +68,9 @@ JOBS: list[Job] = [
     Job("backup", dt.timedelta(days=1), backup_job.enqueue),
     # Each therapist's same-day digest goes out at their own time: look every 5 minutes.
     Job("review-digest", dt.timedelta(minutes=5), review_digest_job.enqueue),
+    # Appointment reminders at the times clients chose (reminders.sending): a few minutes late
+    # at most; each (appointment, offset) goes once however often this runs.
+    Job("reminders", dt.timedelta(minutes=5), reminders_job.enqueue),
 ]
 
 

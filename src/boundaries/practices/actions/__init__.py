@@ -21,8 +21,12 @@ from boundaries.practices.actions.agenda import (
     do_add_agenda_items,
     do_mark_agenda_discussed,
 )
-from boundaries.practices.actions.agreements import do_set_agreement
-from boundaries.practices.actions.appointments import do_add_appointment
+from boundaries.practices.actions.agreements import do_set_agreement, do_set_reminders
+from boundaries.practices.actions.appointments import (
+    do_add_appointment,
+    do_cancel_appointment,
+    do_confirm_appointment,
+)
 from boundaries.practices.actions.clients import do_add_client, do_set_emergency_contact
 from boundaries.practices.actions.domains import do_add_domain, do_remove_domain, normalise_hostname
 from boundaries.practices.actions.policy import do_publish_policy
@@ -43,6 +47,8 @@ __all__ = [
     "do_add_client",
     "do_add_domain",
     "do_add_therapist",
+    "do_cancel_appointment",
+    "do_confirm_appointment",
     "do_create_practice",
     "do_mark_agenda_discussed",
     "do_publish_policy",
@@ -50,6 +56,7 @@ __all__ = [
     "do_set_agreement",
     "do_set_emergency_contact",
     "do_set_practice_limits",
+    "do_set_reminders",
     "normalise_hostname",
     "note_inbound_limit",
 ]
