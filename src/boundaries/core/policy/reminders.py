@@ -66,7 +66,7 @@ FORBIDDEN_WORDS: tuple[str, ...] = (
 FORBIDDEN_TITLES: tuple[str, ...] = ("dr", "doctor", "lpc", "lcsw", "lmft", "phd", "psyd")
 _FORBIDDEN = re.compile(
     "|".join(
-        [rf"\b{re.escape(word)}" for word in FORBIDDEN_WORDS]
+        [rf"\b{re.escape(word)}[\w-]*" for word in FORBIDDEN_WORDS]
         + [rf"\b{re.escape(title)}\b" for title in FORBIDDEN_TITLES]
     ),
     re.IGNORECASE,
