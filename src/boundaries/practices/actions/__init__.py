@@ -34,6 +34,7 @@ from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
     do_set_practice_limits,
+    do_set_reminder_quiet_hours,
     note_inbound_limit,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "do_set_agreement",
     "do_set_emergency_contact",
     "do_set_practice_limits",
+    "do_set_reminder_quiet_hours",
     "do_set_reminders",
     "normalise_hostname",
     "note_inbound_limit",
