@@ -30,6 +30,7 @@ from boundaries.core.guard.model import (
     Span,
 )
 from boundaries.core.policy.model import Policy, Severity
+from boundaries.core.policy.reminders import MIN_NAME_CHARS
 from boundaries.core.types import AgreementTerms, ClauseId, Label, ReminderDetail
 
 __all__ = ["ALWAYS_BLOCK", "MAX_CLASSIFIED_CHARS", "check"]
@@ -278,11 +279,21 @@ def _names_given_away(ctx: _Context) -> Span | None:
     kind of appointment it is: "Riverside Therapy")."""
     practice = ctx.policy.practice
     for name in (practice.name, practice.therapist_name):
-        if name.strip():
-            span = ctx.search(re.compile(re.escape(name.strip()), re.IGNORECASE))
-            if span is not None:
-                return span
+        pattern = _name_pattern(name)
+        span = ctx.search(pattern) if pattern is not None else None
+        if span is not None:
+            return span
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """The name as whole words, any case and spacing; None for one too short to tell."""
+    words = name.split()
+    if len(" ".join(words)) < MIN_NAME_CHARS:
+        return None
+    joined = r"\s+".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w){joined}(?!\w)", re.IGNORECASE)
 
 
 # -------------------------------------------------------------------------- location

@@ -72,6 +72,9 @@ _FORBIDDEN = re.compile(
     re.IGNORECASE,
 )
 
+#: Names shorter than this are not looked for (they match ordinary words).
+MIN_NAME_CHARS = 4
+
 #: What each level's template may say. ``when`` is the local day and time.
 PLACEHOLDERS_BY_LEVEL: Mapping[ReminderDetail, frozenset[str]] = {
     ReminderDetail.FULL: frozenset({"when", "practice", "therapist", "phone"}),
@@ -153,16 +156,19 @@ def forbidden_in(text: str, *names: str) -> str | None:
     """The first word in ``text`` that tells what the appointment is, or a name it gives away.
 
     ``names`` are the practice's name and the therapist's (with any title): a
-    discreet reminder contains neither, in any case.
+    discreet reminder contains neither, in any case, as whole words.
     """
     match = _FORBIDDEN.search(text)
     if match is not None:
         return match.group()
-    folded = text.casefold()
     for name in names:
-        cleaned = name.strip().casefold()
-        if cleaned and cleaned in folded:
-            return name.strip()
+        cleaned = " ".join(name.split())
+        # A name shorter than four letters ("A", "Jo") cannot be told from ordinary words.
+        if len(cleaned) < MIN_NAME_CHARS:
+            continue
+        words = r"\s+".join(re.escape(word) for word in cleaned.split(" "))
+        if re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
+            return cleaned
     return None
 
 
