@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "boundaries.practices",
     "boundaries.inbox",
     "boundaries.channels.sms",
+    "boundaries.reminders",
     "boundaries.welfare",
     "boundaries.exports",
     "boundaries.portal",

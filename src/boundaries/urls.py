@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("boundaries.accounts.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("portal/", include("boundaries.portal.urls")),
+    path("r/", include("boundaries.reminders.urls")),
     path("dashboard/welfare/", include("boundaries.welfare.urls")),
     path("dashboard/exports/", include("boundaries.exports.urls")),
     path("dashboard/", include("boundaries.dashboard.urls")),

@@ -162,6 +162,10 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
         "portal/preferences/": [("/portal/preferences/", CLIENTS)],
         "portal/agenda/": [("/portal/agenda/", set())],  # POST only
         "portal/acknowledge/": [("/portal/acknowledge/", set())],  # POST only
+        "portal/reminders/<int:reminder_id>/": [("/portal/reminders/1/", set())],  # POST only
+        # A reminder's email link: a bad or unknown token answers 404 to anyone.
+        "r/<str:token>/": [("/r/not-a-token/", set())],
+        "dashboard/notices/<int:notice_id>/seen/": [("/dashboard/notices/1/seen/", set())],
         "dashboard/clients/<int:client_id>/": [
             (f"/dashboard/clients/{a}/", {"alice"}),
             (f"/dashboard/clients/{b}/", therapists_here),

@@ -15,6 +15,7 @@ from boundaries.channels.email.senders import (
     alert_by_email,
     compose_by_email,
     notice_by_email,
+    reminder_by_email,
     reply_by_email,
 )
 from boundaries.channels.meta.senders import reply_in_private, reply_to_public_post_in_private
@@ -22,12 +23,26 @@ from boundaries.channels.sms.senders import (
     alert_by_sms,
     compose_by_sms,
     notice_by_sms,
+    reminder_by_sms,
     reply_by_sms,
 )
+from boundaries.core.policy.reminders import RenderedReminder
 from boundaries.core.types import Channel
-from boundaries.inbox.delivery import AlertSender, ComposeSender, NoticeSender, ReplySender
+from boundaries.inbox.delivery import (
+    AlertSender,
+    ComposeSender,
+    NoticeSender,
+    ReminderSender,
+    ReplySender,
+)
 
-__all__ = ["ALERT_SENDERS", "COMPOSE_SENDERS", "NOTICE_SENDERS", "REPLY_SENDERS"]
+__all__ = [
+    "ALERT_SENDERS",
+    "COMPOSE_SENDERS",
+    "NOTICE_SENDERS",
+    "REMINDER_SENDERS",
+    "REPLY_SENDERS",
+]
 
 #: Replies by the channel the message came in on. Reviews, connection requests,
 #: portal messages (answered in the portal) and voicemail transcripts have none.
@@ -54,4 +69,17 @@ NOTICE_SENDERS: Final[dict[str, NoticeSender]] = {
 COMPOSE_SENDERS: Final[dict[str, ComposeSender]] = {
     "email": compose_by_email,
     "sms": compose_by_sms,
+}
+
+
+def _shown_in_portal(practice_id: int, address: str, reminder: RenderedReminder, full: bool) -> str:
+    """A portal reminder is its stored row: the portal shows it, with Confirm and Cancel."""
+    return "portal"
+
+
+#: Appointment reminders, by the channel the client chose for them (reminders.sending).
+REMINDER_SENDERS: Final[dict[str, ReminderSender]] = {
+    "email": reminder_by_email,
+    "sms": reminder_by_sms,
+    "portal": _shown_in_portal,
 }

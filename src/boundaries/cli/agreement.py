@@ -10,6 +10,7 @@ from rich.table import Table
 
 from boundaries.cli.inputs import PracticeOpt, action_errors, get_client, get_practice
 from boundaries.cli.output import fail, out
+from boundaries.core.reminders import parse_offset, show_offset
 from boundaries.practices.actions.agreements import do_set_agreement
 
 __all__ = ["app"]
@@ -22,16 +23,28 @@ def agreement_show(client_id: int, practice: PracticeOpt = None) -> None:
     """Show a client's agreement, every version."""
     client = get_client(get_practice(practice), client_id)
     table = Table("version", "channels", "reminders", "session content by email", "recorded")
+
     for agreement in client.agreements.order_by("version"):
         email_terms = "no"
         if agreement.session_content_by_email:
             email_terms = (
                 f"agreed {agreement.session_content_agreed_on}: {agreement.session_content_terms}"
             )
+        reminders = agreement.reminder_detail
+        if agreement.reminder_channel:
+            times = ", ".join(show_offset(m) for m in agreement.reminder_offsets)
+            reminders = f"by {agreement.reminder_channel}, {times} before, {reminders}"
+            if agreement.reminder_quiet_start is not None:
+                quiet = (
+                    f"{agreement.reminder_quiet_start:%H:%M}-{agreement.reminder_quiet_end:%H:%M}"
+                )
+                reminders += f", quiet {quiet}"
+        else:
+            reminders = f"none ({reminders})"
         table.add_row(
             str(agreement.version),
             ", ".join(agreement.channels),
-            agreement.reminder_detail,
+            reminders,
             email_terms,
             f"{agreement.recorded_at:%Y-%m-%d %H:%M} by {agreement.recorded_by_label}",
         )
@@ -44,8 +57,20 @@ def agreement_set(
     client_id: int,
     channels: Annotated[str, typer.Option(help="comma-separated: email,sms,phone,portal")],
     standard_reminders: Annotated[
-        bool, typer.Option(help="reminders may say what the appointment is for")
+        bool, typer.Option(help="same as --reminder-detail full (kept for old scripts)")
     ] = False,
+    reminders_by: Annotated[
+        str, typer.Option(help="reminders by sms, email or portal (an agreed channel), or none")
+    ] = "none",
+    reminder_detail: Annotated[
+        str, typer.Option(help="full, discreet (the default) or minimal (date and time only)")
+    ] = "",
+    reminder_times: Annotated[
+        str, typer.Option(help="how long before each appointment, e.g. 48h,2h (the default)")
+    ] = "",
+    quiet_hours: Annotated[
+        str, typer.Option(help="no reminders between, e.g. 21:00-08:00; default: the practice's")
+    ] = "",
     session_content_by_email: Annotated[bool, typer.Option()] = False,
     agreed_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     terms: Annotated[str, typer.Option(help="what was agreed")] = "",
@@ -59,12 +84,18 @@ def agreement_set(
             agreed_date = dt.date.fromisoformat(agreed_on)
         except ValueError:
             fail(f"--agreed-on must be a date like 2026-11-01, not {agreed_on!r}")
+    detail = reminder_detail or ("full" if standard_reminders else "discreet")
+    offsets = _offsets(reminder_times)
+    quiet = _quiet_hours(quiet_hours)
     client = get_client(get_practice(practice), client_id)
     agreement = action_errors(
         lambda: do_set_agreement(
             client,
             channels=channels.split(","),
-            reminder_detail="standard" if standard_reminders else "discreet",
+            reminder_detail=detail,
+            reminder_channel=reminders_by,
+            reminder_offsets=offsets,
+            reminder_quiet_hours=quiet,
             session_content_by_email=session_content_by_email,
             session_content_agreed_on=agreed_date,
             session_content_terms=terms,
@@ -73,3 +104,20 @@ def agreement_set(
         )
     )
     out.print(f"Recorded agreement version {agreement.version} for client {client.pk}.")
+
+
+def _offsets(text: str) -> list[int]:
+    try:
+        return [parse_offset(part) for part in text.split(",") if part.strip()]
+    except ValueError as error:
+        fail(f"--reminder-times: {error}")
+
+
+def _quiet_hours(text: str) -> tuple[dt.time, dt.time] | None:
+    if not text.strip():
+        return None
+    start, _, end = text.partition("-")
+    try:
+        return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+    except ValueError:
+        fail(f"--quiet-hours must look like 21:00-08:00, not {text!r}")

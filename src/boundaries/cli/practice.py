@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
     do_set_practice_limits,
+    do_set_reminder_quiet_hours,
 )
 from boundaries.practices.models import Practice, Therapist
 
@@ -218,6 +220,27 @@ def practice_limits(
         f"storage {target.max_vault_bytes or 'unlimited'} bytes, "
         f"messages a day {target.max_messages_per_day or 'unlimited'}."
     )
+
+
+@app.command("quiet-hours")
+def practice_quiet_hours(
+    slug: str,
+    hours: Annotated[str, typer.Argument(help="e.g. 21:00-08:00; 00:00-00:00 for none")],
+) -> None:
+    """When no appointment reminder goes, in the practice's time zone (clients may differ)."""
+    start_text, _, end_text = hours.partition("-")
+    try:
+        start, end = (
+            dt.time.fromisoformat(start_text.strip()),
+            dt.time.fromisoformat(end_text.strip()),
+        )
+    except ValueError:
+        fail(f"quiet hours look like 21:00-08:00, not {hours!r}")
+    target = get_practice(slug)
+    action_errors(
+        lambda: do_set_reminder_quiet_hours(target, start=start, end=end, actor_label="cli")
+    )
+    out.print(f"{target.slug}: no reminders from {start:%H:%M} to {end:%H:%M} ({target.timezone}).")
 
 
 @app.command("export")

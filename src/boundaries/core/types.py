@@ -79,10 +79,27 @@ class AgreedChannel(enum.StrEnum):
 
 
 class ReminderDetail(enum.StrEnum):
-    """How much an appointment reminder may say (clause location: lock screens)."""
+    """How much an appointment reminder may say (clause location: lock screens).
 
+    ``full`` names the practice and the therapist; ``discreet`` says "appointment"
+    and nothing that tells what kind; ``minimal`` gives the date and time only
+    (``core.policy.reminders``). ``standard``, the name ``full`` had before there
+    were three levels, still reads as ``full``.
+    """
+
+    FULL = "full"
     DISCREET = "discreet"
-    STANDARD = "standard"
+    MINIMAL = "minimal"
+    STANDARD = "full"  # the old name of FULL: an alias, never stored
+
+    @classmethod
+    def _missing_(cls, value: object) -> ReminderDetail | None:
+        return cls.FULL if value == "standard" else None
+
+    @property
+    def is_discreet(self) -> bool:
+        """Discreet or minimal: nothing on a lock screen may say what the appointment is."""
+        return self is not ReminderDetail.FULL
 
 
 class Label(enum.StrEnum):

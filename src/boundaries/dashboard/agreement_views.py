@@ -34,8 +34,9 @@ CHANNEL_LABELS = {
     AgreedChannel.PHONE.value: "Phone calls",
 }
 REMINDER_LABELS = {
-    ReminderDetail.DISCREET.value: "Discreet: time only, no practice or therapy wording",
-    ReminderDetail.STANDARD.value: "Standard: time and the practice's name",
+    ReminderDetail.FULL.value: "Full: the time, the practice's name and the therapist's",
+    ReminderDetail.DISCREET.value: "Discreet: says appointment, nothing that tells what kind",
+    ReminderDetail.MINIMAL.value: "Minimal: the date and time only",
 }
 
 

@@ -15,6 +15,7 @@ from boundaries.setup import views as setup_views
 app_name = "dashboard"
 urlpatterns = [
     path("", setup_views.unless_setting_up(views.home), name="home"),
+    path("notices/<int:notice_id>/seen/", views.notice_seen, name="notice_seen"),
     path("messages/<int:message_id>/", views.message_detail, name="message"),
     path("messages/<int:message_id>/content/", views.message_content, name="message_content"),
     path(

@@ -14,7 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -60,6 +60,8 @@ from boundaries.practices.models import (
     ClientContact,
     PolicyAcknowledgement,
 )
+from boundaries.reminders.actions import do_mark_notice_seen
+from boundaries.reminders.models import AppointmentNotice
 from boundaries.vault.crypto import VaultIntegrityError
 from boundaries.vault.files import filename
 from boundaries.vault.keys import KeyringError
@@ -101,6 +103,11 @@ def home(request: HttpRequest) -> HttpResponse:
             pk__in=to_review.values("pk")
         )[:30]
     )
+    notices = list(
+        AppointmentNotice.objects.filter(
+            appointment__client__in=clients_for(request.user), seen_at__isnull=True
+        ).select_related("appointment__client")[:50]
+    )
     agenda = (
         AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
         .select_related("client", "appointment")
@@ -118,8 +125,21 @@ def home(request: HttpRequest) -> HttpResponse:
             "quarantined": quarantined,
             "recent": recent,
             "agenda": agenda,
+            "notices": notices,
         },
     )
+
+
+@require_POST
+@therapist_required
+def notice_seen(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = get_object_or_404(
+        AppointmentNotice.objects.select_related("practice"),
+        pk=notice_id,
+        appointment__client__in=clients_for(request.user),
+    )
+    do_mark_notice_seen(notice, actor=request.user)
+    return redirect(f"{reverse('dashboard:home')}#appointment-notices")
 
 
 @therapist_required

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from boundaries.core.policy.reminders import RenderedReminder
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import Content
 from boundaries.practices.models import Therapist
@@ -18,6 +19,7 @@ __all__ = [
     "AlertSender",
     "ComposeSender",
     "NoticeSender",
+    "ReminderSender",
     "ReplySender",
     "RetryLaterError",
     "Skip",
@@ -42,3 +44,6 @@ AlertSender = Callable[[Therapist, str], None]
 NoticeSender = Callable[[str, str, str], None]
 #: A therapist's own message to a client: (practice id, address, subject, text) -> None.
 ComposeSender = Callable[[int, str, str, str], None]
+#: An appointment reminder on the client's agreed channel:
+#: (practice id, address, reminder, level is full) -> provider id. Raises ``Skip`` (opted out).
+ReminderSender = Callable[[int, str, RenderedReminder, bool], str]

@@ -110,7 +110,7 @@ def sender_contexts(senders: Sequence[tuple[Practice, Client | None]]) -> list[S
         if latest is not None:
             terms = AgreementTerms(
                 channels=latest.agreed_channels,
-                reminder_detail=latest.reminder_detail,  # type: ignore[arg-type]  # a CharField with choices holds one of the core's labels
+                reminder_detail=latest.detail,
                 session_content_by_email=latest.session_content_by_email,
             )
         contexts.append(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("agenda/", views.agenda, name="agenda"),
     path("acknowledge/", views.acknowledge, name="acknowledge"),
+    path("reminders/<int:reminder_id>/", views.answer_reminder, name="answer_reminder"),
     path("files/", views.files, name="files"),
     path("files/<str:object_id>/", views.download, name="download"),
 ]

@@ -14,12 +14,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from boundaries import clock
 from boundaries.accounts.security import start_session
+from boundaries.core.reminders import ReminderAnswer
 from boundaries.core.types import AgreedChannel, RiskLevel
 from boundaries.errors import ActionError
 from boundaries.portal import actions
 from boundaries.portal.crisis import crisis_panel
 from boundaries.practices.models import AgendaItem, Client, Practice
+from boundaries.reminders.answers import answer_text, do_answer, when_of
+from boundaries.reminders.models import Reminder
 
 View = Callable[..., HttpResponseBase]
 
@@ -136,8 +140,38 @@ def home(request: HttpRequest) -> HttpResponse:
             "version": version,
             "acknowledged": acknowledged,
             "sent_at_risk": request.session.pop(SHOW_CRISIS, False),
+            "reminders": [(r, when_of(r)) for r in _open_reminders(client)],
         },
     )
+
+
+def _open_reminders(client: Client) -> list[Reminder]:
+    """Portal reminders of appointments to come that the client has not answered."""
+    return list(
+        Reminder.objects.select_related("appointment", "practice").filter(
+            client=client,
+            channel="portal",
+            status=Reminder.Status.SENT,
+            answered_at__isnull=True,
+            appointment__cancelled=False,
+            appointment__starts_at__gt=clock.now(),
+        )
+    )
+
+
+@require_POST
+@client_required
+def answer_reminder(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    """The portal's Confirm and Cancel buttons (reminders.answers does the rest)."""
+    client = current_client(request)
+    reminder = next((r for r in _open_reminders(client) if r.pk == reminder_id), None)
+    answer = {"confirm": ReminderAnswer.CONFIRM, "cancel": ReminderAnswer.CANCEL}.get(
+        request.POST.get("answer", "")
+    )
+    if reminder is None or answer is None:
+        raise Http404
+    answered = do_answer(reminder, answer, via="portal", actor_label="portal")
+    return _page(request, "portal/done.html", {"done": answer_text(answered)})
 
 
 @require_POST

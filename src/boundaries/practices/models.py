@@ -19,8 +19,12 @@ from django.db import connection, models
 from django.utils import timezone as django_timezone
 
 from boundaries import clock
+from boundaries.core.reminders import QuietHours
 from boundaries.core.types import AgreedChannel, ReminderDetail, SenderStatus
 from boundaries.sql import placeholders
+
+#: The agreed channels a reminder can go on (a phone call cannot carry one).
+REMINDER_CHANNELS = (AgreedChannel.SMS, AgreedChannel.EMAIL, AgreedChannel.PORTAL)
 
 
 class ImmutableError(ValueError):
@@ -39,6 +43,13 @@ class Practice(models.Model):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     timezone = models.CharField(max_length=64, default="Europe/London")
     professional_body = models.CharField(max_length=200, blank=True)
+    # No reminder goes between these local times (core.reminders.QuietHours); equal: none.
+    reminder_quiet_start = models.TimeField(
+        default=datetime.time(21, 0), help_text="quiet hours begin (local time)"
+    )
+    reminder_quiet_end = models.TimeField(
+        default=datetime.time(8, 0), help_text="quiet hours end (local time)"
+    )
     message_retention_days = models.PositiveIntegerField(
         default=7 * 365,
         help_text="how long inbound messages are kept (the practice's records duty)",
@@ -213,6 +224,19 @@ class CommunicationAgreement(models.Model):
         choices=[(d.value, d.value) for d in ReminderDetail],
         default=ReminderDetail.DISCREET.value,
     )
+    # Appointment reminders (reminders app): the channel they go on, '' for none; minutes
+    # before the appointment, e.g. [2880, 120]; quiet hours, None for the practice's.
+    reminder_channel = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        choices=[("", "no reminders")] + [(c.value, c.value) for c in REMINDER_CHANNELS],
+    )
+    reminder_offsets = models.JSONField(
+        default=list, blank=True, help_text="minutes before the appointment, longest first"
+    )
+    reminder_quiet_start = models.TimeField(null=True, blank=True)
+    reminder_quiet_end = models.TimeField(null=True, blank=True)
     session_content_by_email = models.BooleanField(default=False)
     session_content_agreed_on = models.DateField(null=True, blank=True)
     session_content_terms = models.TextField(blank=True)
@@ -244,6 +268,16 @@ class CommunicationAgreement(models.Model):
     def agreed_channels(self) -> frozenset[AgreedChannel]:
         return frozenset(AgreedChannel(c) for c in self.channels)
 
+    @property
+    def detail(self) -> ReminderDetail:
+        return ReminderDetail(self.reminder_detail)
+
+    def quiet_hours(self, practice: Practice) -> QuietHours:
+        """The client's own quiet hours, else the practice's."""
+        if self.reminder_quiet_start is not None and self.reminder_quiet_end is not None:
+            return QuietHours(self.reminder_quiet_start, self.reminder_quiet_end)
+        return QuietHours(practice.reminder_quiet_start, practice.reminder_quiet_end)
+
 
 class Appointment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
@@ -254,6 +288,10 @@ class Appointment(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     cancelled = models.BooleanField(default=False)
+    # The client's answer to a reminder (reminders app); a cancellation sets ``cancelled``.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=60, blank=True, help_text="who or which channel")
     uid = models.CharField(max_length=255, help_text="iCalendar UID, stable across imports")
     source = models.CharField(max_length=20, default="manual")
     # Set when the event came from a subscribed calendar: if it leaves that calendar

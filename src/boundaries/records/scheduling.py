@@ -17,6 +17,7 @@ from django_tasks import task
 from boundaries.inbox.digests import review_digest_job
 from boundaries.practices.calendar_subscriptions import REFRESH_EVERY, refresh_calendars_job
 from boundaries.records.models import JobRun
+from boundaries.reminders.sending import reminders_job
 
 
 @task()
@@ -71,6 +72,9 @@ JOBS: list[Job] = [
     Job("review-digest", dt.timedelta(minutes=5), review_digest_job.enqueue),
     # Therapists' own calendars, read by their iCalendar addresses (docs/calendar.md).
     Job("calendar-subscriptions", REFRESH_EVERY, refresh_calendars_job.enqueue),
+    # Appointment reminders at the times clients chose (reminders.sending): a few minutes late
+    # at most; each (appointment, offset) goes once however often this runs.
+    Job("reminders", dt.timedelta(minutes=5), reminders_job.enqueue),
 ]
 
 

@@ -8,7 +8,7 @@ so it threads under the client's message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
@@ -27,7 +27,7 @@ def send_email(
     auto_submitted: str = "auto-replied",
 ) -> str:
     """Send one message; returns its Message-ID. Raises OSError/SMTPException on failure."""
-    message_id = make_msgid(domain=sender.rpartition("@")[2] or str(DNS_NAME))
+    message_id = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or str(DNS_NAME))
     headers: dict[str, str] = {"Message-ID": message_id}
     if auto_submitted:
         headers["Auto-Submitted"] = auto_submitted

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr
+
 from django.conf import settings
 
 from boundaries.channels.email.outbound import send_email
+from boundaries.core.policy.reminders import RenderedReminder
 from boundaries.inbox.delivery import ALERT_SUBJECT
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.inbox.sealing import Content
@@ -61,4 +64,19 @@ def compose_by_email(practice_id: int, address: str, subject: str, text: str) ->
         subject=subject or "A message from your therapist",
         body=text,
         auto_submitted="",
+    )
+
+
+def reminder_by_email(
+    practice_id: int, address: str, reminder: RenderedReminder, full: bool
+) -> str:
+    """An appointment reminder. Discreet and minimal ones come from the neutral sender name
+    at the system's address: the practice's own address can say what it is."""
+    mailbox = practice_address(practice_id) if full else str(settings.DEFAULT_FROM_EMAIL)
+    return send_email(
+        sender=formataddr((reminder.sender_name, mailbox)),
+        to=address,
+        subject=reminder.subject[:200],
+        body=reminder.text,
+        auto_submitted="auto-generated",
     )

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 
 from boundaries.channels.sms.models import SmsOptOut, number_digest
 from boundaries.channels.sms.outbound import SmsSendError, send_sms, twilio_config
+from boundaries.core.policy.reminders import RenderedReminder
 from boundaries.inbox.delivery import RetryLaterError, Skip
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.inbox.sealing import Content
@@ -32,6 +33,7 @@ __all__ = [
     "compose_by_sms",
     "notice_by_sms",
     "practice_number",
+    "reminder_by_sms",
     "reply_by_sms",
 ]
 
@@ -108,3 +110,20 @@ def notice_by_sms(address: str, subject: str, text: str) -> None:
 def compose_by_sms(practice_id: int, address: str, subject: str, text: str) -> None:
     """A therapist's own text from the dashboard: sent as a notice is (opt-outs respected)."""
     notice_by_sms(address, "", text)
+
+
+def reminder_by_sms(practice_id: int, address: str, reminder: RenderedReminder, full: bool) -> str:
+    """An appointment reminder from the practice's number, so "C" or "X" comes back to it.
+
+    A number that said STOP to this practice gets none (``Skip``: the reminder is
+    recorded as not sent, and why). The subject and sender name are not sent: a
+    text shows the number it came from.
+    """
+    if SmsOptOut.is_opted_out(practice_id, address):
+        raise Skip("the client has opted out of text messages (STOP)")
+    try:
+        return send_sms(address, reminder.text, from_number=practice_number(practice_id))
+    except SmsSendError as error:
+        if error.permanent:
+            raise Skip(str(error)) from None
+        raise RetryLaterError(str(error)) from None

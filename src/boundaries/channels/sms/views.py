@@ -7,6 +7,10 @@ its decision, its alert and the record that its reply was given commit before
 the answer is written; the alert to the therapist goes out from the worker
 at once (crisis messages first in its queue).
 
+An answer to an appointment reminder ("C", "X", "confirm": ``reminders.answers``)
+is recognised only after triage found no risk in it, and is answered with the
+appointment's time and what happened.
+
 Carrier keywords: STOP (and its synonyms) records an opt-out and is answered
 with an empty ``<Response/>`` (Twilio sends the carrier's own confirmation);
 START records an opt-in; HELP is answered with our own short help text.
@@ -36,6 +40,7 @@ from boundaries.channels.sms.parse import Keyword, SmsFormatError, parse_sms
 from boundaries.channels.sms.signature import is_valid_signature
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.practices.models import Practice
+from boundaries.reminders.answers import answer_by_sms
 
 __all__ = ["EMPTY_TWIML", "twilio_sms", "twiml"]
 
@@ -70,7 +75,7 @@ def _signed_urls(request: HttpRequest) -> list[str]:
 
 
 def _answer(
-    practice: Practice, keyword: Keyword | None, number: str, message: Message
+    practice: Practice, keyword: Keyword | None, number: str, message: Message, text: str
 ) -> list[str]:
     """What to say in the webhook's answer to a message just stored (in its transaction)."""
     from boundaries.channels.sms.actions import (
@@ -91,6 +96,11 @@ def _answer(
             replies.append(do_answer_in_twiml(message))
         do_skip_replies(message, "a HELP keyword is answered with the help text")
         return replies
+    # "C" or "X" after a reminder, once triage has found no risk in it (reminders.answers).
+    answered = answer_by_sms(practice, message, text)
+    if answered:
+        do_skip_replies(message, "answered as a reply to an appointment reminder")
+        return [answered]
     return [do_answer_in_twiml(message)]
 
 
@@ -137,7 +147,13 @@ def twilio_sms(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             ingested = do_ingest(practice, arrival)
             if ingested.created:
-                replies = _answer(practice, parsed.keyword, parsed.reply_address, ingested.message)
+                replies = _answer(
+                    practice,
+                    parsed.keyword,
+                    parsed.reply_address,
+                    ingested.message,
+                    parsed.message.text,
+                )
                 if parsed.message.attachments and ingested.message.client_id:
                     # A client's pictures go to their vault and are deleted at Twilio.
                     move_media_to_vault.enqueue(ingested.message.pk)

@@ -30,6 +30,7 @@ from boundaries.core.guard.model import (
     Span,
 )
 from boundaries.core.policy.model import Policy, Severity
+from boundaries.core.policy.reminders import MIN_NAME_CHARS
 from boundaries.core.types import AgreementTerms, ClauseId, Label, ReminderDetail
 
 __all__ = ["ALWAYS_BLOCK", "MAX_CLASSIFIED_CHARS", "check"]
@@ -257,17 +258,42 @@ def _social_business(ctx: _Context) -> Iterator[_Hit]:
             f"allows: {allowed}). Use one of those channels, and put communication "
             "arrangements on the agenda of the next session if they need to change.",
         )
-    if ctx.channel is OutboundChannel.SMS and agreement.reminder_detail is ReminderDetail.DISCREET:
+    discreet = agreement.reminder_detail is not ReminderDetail.FULL
+    if discreet and (ctx.channel is OutboundChannel.SMS or ctx.draft.is_reminder):
         span = ctx.search(patterns.LOCK_SCREEN_WORDS)
+        if span is None and ctx.draft.is_reminder:
+            span = _names_given_away(ctx)
         if span is not None:
             yield _Hit(
                 GuardRule.DISCREET_LOCK_SCREEN,
-                "This client asked for discreet messages: a text message shows on a lock "
-                "screen, and words such as therapy, counselling or session tell anyone who "
-                "glances at it that they are in therapy. Say 'appointment' and leave out the "
-                "practice's name if it gives it away.",
+                "This client asked for discreet messages: a text message (or a reminder's "
+                "subject) shows on a lock screen, and words such as therapy, counselling or "
+                "session tell anyone who glances at it that they are in therapy. Say "
+                "'appointment' and leave out the practice's name if it gives it away.",
                 span,
             )
+
+
+def _names_given_away(ctx: _Context) -> Span | None:
+    """A discreet reminder names neither the practice nor the therapist (they can say what
+    kind of appointment it is: "Riverside Therapy")."""
+    practice = ctx.policy.practice
+    for name in (practice.name, practice.therapist_name):
+        pattern = _name_pattern(name)
+        span = ctx.search(pattern) if pattern is not None else None
+        if span is not None:
+            return span
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """The name as whole words, any case and spacing; None for one too short to tell."""
+    words = name.split()
+    if len(" ".join(words)) < MIN_NAME_CHARS:
+        return None
+    joined = r"\s+".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<!\w){joined}(?!\w)", re.IGNORECASE)
 
 
 # -------------------------------------------------------------------------- location
@@ -349,8 +375,12 @@ def _session_content(ctx: _Context) -> Iterator[_Hit]:
 # ---------------------------------------------------------------------------- safety
 def _crisis_footer(ctx: _Context) -> Iterator[_Hit]:
     """Safety (above every clause): every automated reply carries the crisis footer."""
-    if not ctx.draft.is_automated or ctx.channel is OutboundChannel.SOCIAL_POST:
-        return
+    if (
+        not ctx.draft.is_automated
+        or ctx.draft.is_reminder
+        or ctx.channel is OutboundChannel.SOCIAL_POST
+    ):
+        return  # a reminder answers nothing: a footer on its lock screen would say too much
     resources = ctx.policy.crisis_for(ctx.recipient.country)
     if _plain(resources.footer()) not in _plain(ctx.draft.text):
         yield _Hit(

@@ -101,6 +101,9 @@ class Draft:
     subject: str = ""
     is_automated: bool = False
     attachments: tuple[ImageMeta, ...] = ()
+    #: An appointment reminder: it answers nothing, so it carries no crisis footer, and at
+    #: the discreet and minimal levels nothing in it may say what the appointment is.
+    is_reminder: bool = False
 
 
 class DraftPart(enum.StrEnum):

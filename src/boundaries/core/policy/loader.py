@@ -16,6 +16,7 @@ The layout is documented in docs/policy-reference.md. In short::
     [clauses.<clause-id>.params]     # per clause, see CLAUSE_PARAMS
     [crisis.<CC>]                    # emergency, and [[crisis.<CC>.lines]] name/contact/description
     [replies]                        # crisis, redirect_social, redirect_channel, secure_channel
+    [reminders]                      # optional: sender_name, [reminders.<level>] subject, text
 
 Clause titles and texts may use the placeholders in ``TEXT_PLACEHOLDERS``;
 they are filled in here, so ``Clause.text`` is the wording as published. Reply
@@ -52,6 +53,7 @@ from boundaries.core.policy.model import (
     ReplyTemplates,
     Severity,
 )
+from boundaries.core.policy.reminders import parse_reminders
 from boundaries.core.types import ClauseId
 
 __all__ = [
@@ -158,7 +160,7 @@ REPLY_PLACEHOLDERS: frozenset[str] = frozenset(
     {"practice", "therapist", "phone", "channels", "secure_channel", "crisis_lines", "emergency"}
 )
 
-_TOP_KEYS = ("schema", "practice", "clauses", "crisis", "replies")
+_TOP_KEYS = ("schema", "practice", "clauses", "crisis", "replies", "reminders")
 _PRACTICE_KEYS = (
     "name",
     "therapist",
@@ -346,6 +348,10 @@ class _Loader:
         if "replies" not in data:
             self.missing(("replies",), "a replies table")
         replies = self.replies(data["replies"])
+        reminders = None
+        if "reminders" in data:  # core.policy.reminders checks the table
+            names = (practice.name, practice.therapist_name, practice.professional_body.short_name)
+            reminders = parse_reminders(data["reminders"], self, names=names)
         return Policy(
             practice=practice,
             clauses=clauses,
@@ -353,6 +359,7 @@ class _Loader:
             replies=replies,
             secure_channel_name=secure_channel,
             feed_url=feed_url,
+            reminders=reminders,
         )
 
     def practice(self, value: object) -> PracticeDetails:

@@ -11,6 +11,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from boundaries.core.policy.reminders import DEFAULT_REMINDERS, ReminderTemplates
 from boundaries.core.types import ClauseId
 
 __all__ = [
@@ -131,6 +132,13 @@ class Policy:
     feed_url: str
     effective_date: str | None = None  # ISO date, set on publication
     summary: str = ""  # change summary of this version
+    #: The [reminders] table; None when the file has none (the built-in wording is used,
+    #: and the stored form and content hash of older versions stay as they were).
+    reminders: ReminderTemplates | None = None
+
+    @property
+    def reminder_templates(self) -> ReminderTemplates:
+        return self.reminders if self.reminders is not None else DEFAULT_REMINDERS
 
     def clause(self, clause_id: ClauseId) -> Clause:
         return self.clauses[clause_id]

@@ -33,6 +33,7 @@ from boundaries.core.policy.model import (
     ReplyTemplates,
     Severity,
 )
+from boundaries.core.policy.reminders import ReminderTemplate, ReminderTemplates
 from boundaries.core.types import ClauseId
 
 __all__ = [
@@ -112,7 +113,29 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         "feed_url": policy.feed_url,
         "effective_date": policy.effective_date,
         "summary": policy.summary,
+        # Only when the file has the table, so versions published before it keep their hash.
+        **({"reminders": _reminders_to_dict(policy.reminders)} if policy.reminders else {}),
     }
+
+
+def _reminders_to_dict(reminders: ReminderTemplates) -> dict[str, Any]:
+    levels = {"full": reminders.full, "discreet": reminders.discreet, "minimal": reminders.minimal}
+    return {
+        "sender_name": reminders.sender_name,
+        **{name: {"subject": t.subject, "text": t.text} for name, t in levels.items()},
+    }
+
+
+def _reminders_from_dict(data: Mapping[str, Any] | None) -> ReminderTemplates | None:
+    if data is None:
+        return None
+    return ReminderTemplates(
+        sender_name=data["sender_name"],
+        **{
+            name: ReminderTemplate(subject=data[name]["subject"], text=data[name]["text"])
+            for name in ("full", "discreet", "minimal")
+        },
+    )
 
 
 def _param_to_json(value: ParamValue) -> str | bool | int | list[str]:
@@ -189,6 +212,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         feed_url=data["feed_url"],
         effective_date=data.get("effective_date"),
         summary=data.get("summary", ""),
+        reminders=_reminders_from_dict(data.get("reminders")),
     )
 
 
@@ -228,7 +252,7 @@ class Segment:
 class Change:
     """One field that differs. ``clause`` is set for a clause's fields."""
 
-    section: str  # "practice", "clauses", "crisis", "replies" or "channels"
+    section: str  # "practice", "clauses", "crisis", "replies", "channels" or "reminders"
     field: str  # within the section, e.g. "reviews.text", "GB.lines", "name"
     label: str  # for people: "Review sites (reviews): text"
     kind: ChangeKind
@@ -337,6 +361,13 @@ def _fields(policy: Policy) -> Iterator[_Field]:
         yield _Field("replies", name, label, getattr(policy.replies, name))
     yield _Field("channels", "secure_channel_name", "Secure channel", policy.secure_channel_name)
     yield _Field("channels", "feed_url", "Feed of amendments", policy.feed_url)
+    reminders = policy.reminder_templates
+    yield _Field("reminders", "sender_name", "Reminders: sender name", reminders.sender_name)
+    for level in ("full", "discreet", "minimal"):
+        template = getattr(reminders, level)
+        for part in ("subject", "text"):
+            label = f"Reminders ({level}): {part}"
+            yield _Field("reminders", f"{level}.{part}", label, getattr(template, part))
 
 
 def diff_policies(old: Policy, new: Policy) -> PolicyDiff:

@@ -21,8 +21,12 @@ from boundaries.practices.actions.agenda import (
     do_add_agenda_items,
     do_mark_agenda_discussed,
 )
-from boundaries.practices.actions.agreements import do_set_agreement
-from boundaries.practices.actions.appointments import do_add_appointment
+from boundaries.practices.actions.agreements import do_set_agreement, do_set_reminders
+from boundaries.practices.actions.appointments import (
+    do_add_appointment,
+    do_cancel_appointment,
+    do_confirm_appointment,
+)
 from boundaries.practices.actions.client_import import do_import_clients
 from boundaries.practices.actions.clients import (
     do_add_client,
@@ -36,6 +40,7 @@ from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
     do_set_practice_limits,
+    do_set_reminder_quiet_hours,
     note_inbound_limit,
 )
 
@@ -49,6 +54,8 @@ __all__ = [
     "do_add_client",
     "do_add_domain",
     "do_add_therapist",
+    "do_cancel_appointment",
+    "do_confirm_appointment",
     "do_create_practice",
     "do_import_clients",
     "do_mark_agenda_discussed",
@@ -58,6 +65,8 @@ __all__ = [
     "do_set_client_status",
     "do_set_emergency_contact",
     "do_set_practice_limits",
+    "do_set_reminder_quiet_hours",
+    "do_set_reminders",
     "do_update_client",
     "normalise_hostname",
     "note_inbound_limit",

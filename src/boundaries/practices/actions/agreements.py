@@ -4,20 +4,65 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from boundaries.audit.log import record
+from boundaries.core.reminders import DEFAULT_OFFSETS, MAX_OFFSET, MIN_OFFSET, normal_offsets
 from boundaries.core.types import AgreedChannel, ReminderDetail
 from boundaries.errors import ActionError
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
+    REMINDER_CHANNELS,
     AgendaItem,
     Client,
     CommunicationAgreement,
 )
+
+__all__ = ["do_set_agreement", "do_set_reminders"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reminders:
+    channel: str
+    offsets: list[int]
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+
+    @property
+    def quiet_label(self) -> str:
+        if self.quiet_start is None or self.quiet_end is None:
+            return "practice default"
+        return f"{self.quiet_start:%H:%M}-{self.quiet_end:%H:%M}"
+
+
+def _checked_reminders(
+    agreed: list[str],
+    channel: str,
+    offsets: Iterable[int],
+    quiet: tuple[dt.time, dt.time] | None,
+) -> _Reminders:
+    """Clause location and no-social-business: reminders go only on an agreed channel."""
+    channel = channel.strip().lower()
+    if channel in {"", "none"}:
+        return _Reminders("", [], None, None)
+    possible = ", ".join(c.value for c in REMINDER_CHANNELS)
+    if channel not in {c.value for c in REMINDER_CHANNELS}:
+        raise ActionError(f"reminders go by {possible}, or none; not {channel!r}")
+    if channel not in agreed:
+        raise ActionError(f"reminders by {channel} need {channel} among the agreed channels")
+    minutes = normal_offsets(offsets) or list(DEFAULT_OFFSETS)  # 48 h and 2 h before
+    if any(not MIN_OFFSET <= m <= MAX_OFFSET for m in minutes):
+        raise ActionError(
+            f"a reminder goes between {MIN_OFFSET} minutes and {MAX_OFFSET // 1440} days before"
+        )
+    if len(minutes) > 3:
+        raise ActionError("at most three reminders per appointment")
+    start, end = quiet if quiet is not None else (None, None)
+    return _Reminders(channel, minutes, start, end)
 
 
 def do_set_agreement(
@@ -25,6 +70,9 @@ def do_set_agreement(
     *,
     channels: Iterable[str],
     reminder_detail: str = ReminderDetail.DISCREET,
+    reminder_channel: str = "",
+    reminder_offsets: Iterable[int] = (),
+    reminder_quiet_hours: tuple[dt.time, dt.time] | None = None,
     session_content_by_email: bool = False,
     session_content_agreed_on: dt.date | None = None,
     session_content_terms: str = "",
@@ -45,8 +93,11 @@ def do_set_agreement(
     except ValueError:
         valid = ", ".join(c.value for c in AgreedChannel)
         raise ActionError(f"channels must be among {valid}") from None
-    if reminder_detail not in {d.value for d in ReminderDetail}:
-        raise ActionError("reminder detail must be 'discreet' or 'standard'")
+    try:
+        detail = ReminderDetail(reminder_detail)
+    except ValueError:
+        raise ActionError("reminder detail must be full, discreet or minimal") from None
+    reminders = _checked_reminders(agreed, reminder_channel, reminder_offsets, reminder_quiet_hours)
     if session_content_by_email:
         if AgreedChannel.EMAIL.value not in agreed:
             raise ActionError("session content by email needs email among the agreed channels")
@@ -63,7 +114,11 @@ def do_set_agreement(
             client=client,
             version=(previous.version + 1) if previous else 1,
             channels=agreed,
-            reminder_detail=reminder_detail,
+            reminder_detail=detail.value,
+            reminder_channel=reminders.channel,
+            reminder_offsets=reminders.offsets,
+            reminder_quiet_start=reminders.quiet_start,
+            reminder_quiet_end=reminders.quiet_end,
             session_content_by_email=session_content_by_email,
             session_content_agreed_on=session_content_agreed_on
             if session_content_by_email
@@ -83,7 +138,10 @@ def do_set_agreement(
                 "client": client.pk,
                 "version": agreement.version,
                 "channels": agreed,
-                "reminder_detail": reminder_detail,
+                "reminder_detail": detail.value,
+                "reminder_channel": reminders.channel,
+                "reminder_offsets": reminders.offsets,
+                "reminder_quiet_hours": reminders.quiet_label,
                 "session_content_by_email": session_content_by_email,
                 "source": source,
             },
@@ -98,3 +156,48 @@ def do_set_agreement(
                 actor_label=actor_label,
             )
     return agreement
+
+
+_UNCHANGED: Any = object()
+
+
+def do_set_reminders(
+    client: Client,
+    *,
+    channel: str = _UNCHANGED,
+    offsets: Iterable[int] = _UNCHANGED,
+    detail: str = _UNCHANGED,
+    quiet_hours: tuple[dt.time, dt.time] | None = _UNCHANGED,
+    actor: Any = None,
+    actor_label: str = "",
+    source: str = AgendaItem.Source.THERAPIST,
+) -> CommunicationAgreement:
+    """A new agreement version that changes only the reminder preferences given.
+
+    Everything else is copied from the current version (there must be one: the
+    channels a reminder may use are part of it).
+    """
+    current = client.current_agreement()
+    if current is None:
+        raise ActionError("record the client's agreed channels first (boundaries agreement set)")
+    return do_set_agreement(
+        client,
+        channels=current.channels,
+        reminder_detail=current.reminder_detail if detail is _UNCHANGED else detail,
+        reminder_channel=current.reminder_channel if channel is _UNCHANGED else channel,
+        reminder_offsets=current.reminder_offsets if offsets is _UNCHANGED else offsets,
+        reminder_quiet_hours=(_quiet_of(current) if quiet_hours is _UNCHANGED else quiet_hours),
+        session_content_by_email=current.session_content_by_email,
+        session_content_agreed_on=current.session_content_agreed_on,
+        session_content_terms=current.session_content_terms,
+        note=current.note,
+        source=source,
+        actor=actor,
+        actor_label=actor_label,
+    )
+
+
+def _quiet_of(agreement: CommunicationAgreement) -> tuple[dt.time, dt.time] | None:
+    if agreement.reminder_quiet_start is None or agreement.reminder_quiet_end is None:
+        return None
+    return (agreement.reminder_quiet_start, agreement.reminder_quiet_end)

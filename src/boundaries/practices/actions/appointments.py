@@ -1,4 +1,4 @@
-"""Booking appointments."""
+"""Booking appointments, and the client's confirmation or cancellation of one."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
 from boundaries.practices.actions.common import who_acted
@@ -53,3 +54,47 @@ def do_add_appointment(
             details={"client": client.pk},
         )
     return appointment
+
+
+def do_confirm_appointment(
+    appointment: Appointment, *, via: str, actor: Any = None, actor_label: str = ""
+) -> bool:
+    """The client confirmed (answering a reminder). False when it was cancelled or confirmed."""
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, cancelled=False, confirmed_at__isnull=True
+        ).update(confirmed_at=clock.now())
+        if changed:
+            record(
+                action="appointment.confirmed",
+                obj=appointment,
+                practice=appointment.practice,
+                actor=actor,
+                actor_label=who_acted(actor, actor_label),
+                details={"client": appointment.client_id, "via": via},
+            )
+    return bool(changed)
+
+
+def do_cancel_appointment(
+    appointment: Appointment, *, via: str, actor: Any = None, actor_label: str = ""
+) -> bool:
+    """Mark the appointment cancelled (never rebooked). False when it already was.
+
+    Telling the therapist is the caller's part (``reminders.answers``), in the same
+    transaction.
+    """
+    with transaction.atomic():
+        changed = Appointment.objects.filter(pk=appointment.pk, cancelled=False).update(
+            cancelled=True, cancelled_at=clock.now(), cancelled_by=via[:60]
+        )
+        if changed:
+            record(
+                action="appointment.cancelled",
+                obj=appointment,
+                practice=appointment.practice,
+                actor=actor,
+                actor_label=who_acted(actor, actor_label),
+                details={"client": appointment.client_id, "via": via},
+            )
+    return bool(changed)

@@ -117,6 +117,28 @@ def do_set_practice_limits(
     return practice
 
 
+def do_set_reminder_quiet_hours(
+    practice: Practice, *, start: dt.time, end: dt.time, actor: Any = None, actor_label: str = ""
+) -> Practice:
+    """The practice's quiet hours for reminders, local time (equal times: none).
+
+    A client's agreement may set their own; this is the default for the rest.
+    """
+    with transaction.atomic():
+        practice.reminder_quiet_start = start
+        practice.reminder_quiet_end = end
+        practice.save(update_fields=["reminder_quiet_start", "reminder_quiet_end"])
+        record(
+            action="practice.reminder_quiet_hours",
+            obj=practice,
+            practice=practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
+        )
+    return practice
+
+
 def note_inbound_limit(practice: Practice, now: dt.datetime, arriving: int = 1) -> list[bool]:
     """For each of ``arriving`` messages arriving now, in order: is it over the daily limit?
 
