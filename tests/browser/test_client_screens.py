@@ -62,7 +62,7 @@ def test_a_therapist_adds_a_client_records_the_agreement_and_marks_the_agenda_di
     tab.wait_for_url("**/agreement/")
     check_page(page, "agreement")
     tab.get_by_label("Email", exact=True).check()
-    tab.get_by_label("Standard: time and the practice's name").check()
+    tab.get_by_label("Full: the time, the practice's name and the therapist's").check()
     tab.get_by_role("button", name="Record this agreement").click()
     tab.wait_for_url(f"**/dashboard/clients/{client.pk}/")
     assert tab.get_by_text("Agreement version 1 recorded.").is_visible()
