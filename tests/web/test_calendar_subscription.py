@@ -274,3 +274,57 @@ def test_a_file_import_from_the_page_reports_what_it_did(alice: Any, rowan: Any)
     assert "1 added" in text and "1 matched no client" in text
     assert Appointment.objects.get(uid="f-1").client == rowan
     assert UnmatchedEvent.objects.get().uid == "f-2"
+
+
+def weekly_series(first: dt.datetime, *, moved_by: dt.timedelta, status: str = "") -> bytes:
+    """Six weekly sessions with Rowan; the third is not on, the second is moved."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Someone's calendar//EN")
+    calendar.add("version", "2.0")
+    series = icalendar.Event()
+    series.add("uid", "weekly-1")
+    series.add("summary", "Session")
+    series.add("dtstart", first)
+    series.add("dtend", first + dt.timedelta(minutes=50))
+    series.add("rrule", {"freq": "weekly", "count": 6})
+    series.add("exdate", first + dt.timedelta(weeks=2))
+    series.add("attendee", "mailto:rowan@example.org")
+    calendar.add_component(series)
+    moved = icalendar.Event()
+    moved.add("uid", "weekly-1")
+    moved.add("recurrence-id", first + dt.timedelta(weeks=1))
+    moved.add("dtstart", first + dt.timedelta(weeks=1) + moved_by)
+    moved.add("dtend", first + dt.timedelta(weeks=1, minutes=50) + moved_by)
+    moved.add("attendee", "mailto:rowan@example.org")
+    if status:
+        moved.add("status", status)
+    calendar.add_component(moved)
+    holiday = icalendar.Event()
+    holiday.add("uid", "holiday-1")
+    holiday.add("summary", "Bank holiday")
+    holiday.add("dtstart", (first + dt.timedelta(days=3)).date())
+    calendar.add_component(holiday)
+    return bytes(calendar.to_ical())
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True)
+def test_a_repeating_session_becomes_one_appointment_per_occurrence(
+    calendar_server: CalendarServer, alice: Any, rowan: Any
+) -> None:
+    first = soon(1)
+    calendar_server.files["/cal.ics"] = weekly_series(first, moved_by=dt.timedelta(hours=1))
+    do_subscribe_calendar(alice, calendar_server.url + "/cal.ics")
+    refresh_calendars_job.call()
+    starts = list(Appointment.objects.filter(client=rowan).values_list("starts_at", flat=True))
+    expected = [first + dt.timedelta(weeks=n) for n in (0, 3, 4, 5)]
+    expected.append(first + dt.timedelta(weeks=1, hours=1))  # the moved occurrence
+    assert sorted(starts) == sorted(expected)
+    assert not UnmatchedEvent.objects.exists()  # the all-day holiday is not a session
+    # The moved occurrence is then called off: the same appointment is cancelled.
+    calendar_server.files["/cal.ics"] = weekly_series(
+        first, moved_by=dt.timedelta(hours=1), status="CANCELLED"
+    )
+    refresh_calendars_job.call()
+    (off,) = Appointment.objects.filter(cancelled=True)
+    assert off.starts_at == first + dt.timedelta(weeks=1, hours=1)
+    assert Appointment.objects.count() == 5
