@@ -41,12 +41,18 @@ class CalendarServer:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}
         self.requests = 0
         files, server = self.files, self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests += 1
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.end_headers()
+                    return
                 body = files.get(self.path)
                 if body is None:
                     self.send_response(404)
@@ -328,3 +334,32 @@ def test_a_repeating_session_becomes_one_appointment_per_occurrence(
     (off,) = Appointment.objects.filter(cancelled=True)
     assert off.starts_at == first + dt.timedelta(weeks=1, hours=1)
     assert Appointment.objects.count() == 5
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True)
+def test_a_redirect_to_a_private_address_is_not_followed(
+    calendar_server: CalendarServer, alice: Any
+) -> None:
+    calendar_server.redirects["/cal.ics"] = "http://169.254.169.254/latest/meta-data/"
+    subscription = do_subscribe_calendar(alice, calendar_server.url + "/cal.ics")
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "169.254.169.254 is not an address on the public internet"
+    # A redirect within the allowed addresses is followed.
+    calendar_server.redirects["/cal.ics"] = "/moved.ics"
+    calendar_server.files["/moved.ics"] = ics(("m-1", soon(2), "", ""))
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "" and subscription.events_seen == 1
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True, CALENDAR_MAX_BYTES=1000)
+def test_a_calendar_larger_than_the_limit_is_refused(
+    calendar_server: CalendarServer, alice: Any
+) -> None:
+    calendar_server.files["/big.ics"] = ics(*((f"e-{n}", soon(2), "", "") for n in range(20)))
+    subscription = do_subscribe_calendar(alice, calendar_server.url + "/big.ics")
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "the calendar is larger than 1,000 bytes"
+    assert not UnmatchedEvent.objects.exists()
