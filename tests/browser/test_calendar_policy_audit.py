@@ -125,6 +125,8 @@ def test_calendar_then_policy_then_audit_on_a_desktop_and_a_phone(
     page = request.getfixturevalue(device)
     alice = request.getfixturevalue("alice")
     tab = page.page
+    console_errors: list[str] = []
+    tab.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     base = live_server.url
     sign_in(page, base, alice.user)
 
@@ -189,3 +191,5 @@ def test_calendar_then_policy_then_audit_on_a_desktop_and_a_phone(
     tab.wait_for_load_state()
     assert tab.get_by_text("The audit log is intact.").is_visible()
     check_page(page, "audit-verified")
+    # Nothing the strict CSP refused (no inline style or script), no other console error.
+    assert console_errors == []

@@ -41,12 +41,18 @@ class CalendarServer:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}
         self.requests = 0
         files, server = self.files, self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests += 1
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.end_headers()
+                    return
                 body = files.get(self.path)
                 if body is None:
                     self.send_response(404)
@@ -274,3 +280,86 @@ def test_a_file_import_from_the_page_reports_what_it_did(alice: Any, rowan: Any)
     assert "1 added" in text and "1 matched no client" in text
     assert Appointment.objects.get(uid="f-1").client == rowan
     assert UnmatchedEvent.objects.get().uid == "f-2"
+
+
+def weekly_series(first: dt.datetime, *, moved_by: dt.timedelta, status: str = "") -> bytes:
+    """Six weekly sessions with Rowan; the third is not on, the second is moved."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Someone's calendar//EN")
+    calendar.add("version", "2.0")
+    series = icalendar.Event()
+    series.add("uid", "weekly-1")
+    series.add("summary", "Session")
+    series.add("dtstart", first)
+    series.add("dtend", first + dt.timedelta(minutes=50))
+    series.add("rrule", {"freq": "weekly", "count": 6})
+    series.add("exdate", first + dt.timedelta(weeks=2))
+    series.add("attendee", "mailto:rowan@example.org")
+    calendar.add_component(series)
+    moved = icalendar.Event()
+    moved.add("uid", "weekly-1")
+    moved.add("recurrence-id", first + dt.timedelta(weeks=1))
+    moved.add("dtstart", first + dt.timedelta(weeks=1) + moved_by)
+    moved.add("dtend", first + dt.timedelta(weeks=1, minutes=50) + moved_by)
+    moved.add("attendee", "mailto:rowan@example.org")
+    if status:
+        moved.add("status", status)
+    calendar.add_component(moved)
+    holiday = icalendar.Event()
+    holiday.add("uid", "holiday-1")
+    holiday.add("summary", "Bank holiday")
+    holiday.add("dtstart", (first + dt.timedelta(days=3)).date())
+    calendar.add_component(holiday)
+    return bytes(calendar.to_ical())
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True)
+def test_a_repeating_session_becomes_one_appointment_per_occurrence(
+    calendar_server: CalendarServer, alice: Any, rowan: Any
+) -> None:
+    first = soon(1)
+    calendar_server.files["/cal.ics"] = weekly_series(first, moved_by=dt.timedelta(hours=1))
+    do_subscribe_calendar(alice, calendar_server.url + "/cal.ics")
+    refresh_calendars_job.call()
+    starts = list(Appointment.objects.filter(client=rowan).values_list("starts_at", flat=True))
+    expected = [first + dt.timedelta(weeks=n) for n in (0, 3, 4, 5)]
+    expected.append(first + dt.timedelta(weeks=1, hours=1))  # the moved occurrence
+    assert sorted(starts) == sorted(expected)
+    assert not UnmatchedEvent.objects.exists()  # the all-day holiday is not a session
+    # The moved occurrence is then called off: the same appointment is cancelled.
+    calendar_server.files["/cal.ics"] = weekly_series(
+        first, moved_by=dt.timedelta(hours=1), status="CANCELLED"
+    )
+    refresh_calendars_job.call()
+    (off,) = Appointment.objects.filter(cancelled=True)
+    assert off.starts_at == first + dt.timedelta(weeks=1, hours=1)
+    assert Appointment.objects.count() == 5
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True)
+def test_a_redirect_to_a_private_address_is_not_followed(
+    calendar_server: CalendarServer, alice: Any
+) -> None:
+    calendar_server.redirects["/cal.ics"] = "http://169.254.169.254/latest/meta-data/"
+    subscription = do_subscribe_calendar(alice, calendar_server.url + "/cal.ics")
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "169.254.169.254 is not an address on the public internet"
+    # A redirect within the allowed addresses is followed.
+    calendar_server.redirects["/cal.ics"] = "/moved.ics"
+    calendar_server.files["/moved.ics"] = ics(("m-1", soon(2), "", ""))
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "" and subscription.events_seen == 1
+
+
+@override_settings(CALENDAR_ALLOW_LOOPBACK=True, CALENDAR_MAX_BYTES=1000)
+def test_a_calendar_larger_than_the_limit_is_refused(
+    calendar_server: CalendarServer, alice: Any
+) -> None:
+    calendar_server.files["/big.ics"] = ics(*((f"e-{n}", soon(2), "", "") for n in range(20)))
+    subscription = do_subscribe_calendar(alice, calendar_server.url + "/big.ics")
+    refresh_calendars_job.call()
+    subscription.refresh_from_db()
+    assert subscription.last_problem == "the calendar is larger than 1,000 bytes"
+    assert not UnmatchedEvent.objects.exists()

@@ -132,3 +132,8 @@ def test_acknowledgements_are_followed_and_the_others_reminded_without_content(
     assert notice.to == ["k@example.org"]
     assert "acknowledge" in notice.body
     assert "no-connections" not in notice.body and "LinkedIn" not in notice.body
+    # A second press the same day sends nothing more.
+    again = owner.post("/dashboard/policy/remind/")
+    assert again["Location"].endswith("?problem=recent")
+    assert AuditEntry.objects.filter(action="policy.reminders_requested").count() == 1
+    assert "less than a day ago" in owner.get(again["Location"]).content.decode()

@@ -283,8 +283,10 @@ def remind(request: HttpRequest) -> HttpResponse:
     target = reverse("dashboard:policy_acknowledgements")
     if current is None:
         return redirect(target + "?problem=nothing-published")
+    if not unacknowledged_clients(current).exists():
+        return redirect(target + "?problem=everyone")
     try:
         count = do_remind_unacknowledged(current, actor=request.user)
     except ActionError:
-        return redirect(target + "?problem=everyone")
+        return redirect(target + "?problem=recent")
     return redirect(target + f"?reminded={count}")

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from boundaries import clock
 from boundaries.audit.log import record
+from boundaries.audit.models import AuditEntry
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.errors import ActionError
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
@@ -222,6 +223,10 @@ def unacknowledged_clients(version: PolicyVersion) -> QuerySet[Client]:
     ).exclude(acknowledgements__version=version)
 
 
+#: One reminder a day at most: a client should not be pressed about the policy.
+REMINDER_GAP = dt.timedelta(days=1)
+
+
 def do_remind_unacknowledged(version: PolicyVersion, *, actor: Any = None) -> int:
     """Queue a content-free reminder to every present client who has not acknowledged
     ``version`` (clause ``amendments``); returns how many are waiting."""
@@ -230,6 +235,18 @@ def do_remind_unacknowledged(version: PolicyVersion, *, actor: Any = None) -> in
     waiting = unacknowledged_clients(version).count()
     if not waiting:
         raise ActionError("every present client has acknowledged this version")
+    recent = AuditEntry.objects.filter(
+        practice_id=version.practice_id,
+        action="policy.reminders_requested",
+        object_type="practices.policyversion",
+        object_id=str(version.pk),
+        created_at__gte=clock.now() - REMINDER_GAP,
+    )
+    if recent.exists():
+        raise ActionError(
+            "a reminder about this version went out less than a day ago; "
+            "clients will have it in their inbox"
+        )
     with transaction.atomic():
         record(
             action="policy.reminders_requested",

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+import dateutil.rrule
 import icalendar
 from django.db import transaction
 from django.utils import timezone
@@ -133,45 +134,106 @@ class CalendarEvent:
     summary: str
 
 
+#: Occurrences of a repeating event are read from this far back to this far ahead.
+REPEAT_PAST = dt.timedelta(days=30)
+REPEAT_FUTURE = dt.timedelta(days=180)
+MAX_OCCURRENCES = 400
+
+
 def parse_events(data: bytes, report: ImportReport) -> list[CalendarEvent]:
-    """The file's events; what cannot be used is named in ``report.problems`` by UID."""
+    """The file's events; what cannot be used is named in ``report.problems`` by UID.
+
+    A repeating event (``RRULE``) becomes one event per occurrence from
+    ``REPEAT_PAST`` ago to ``REPEAT_FUTURE`` ahead, without its ``EXDATE``s and with
+    each changed occurrence (``RECURRENCE-ID``) in place of the one it replaces; an
+    occurrence's UID is the series' UID and its original start, so a moved occurrence
+    keeps its appointment. All-day events are not sessions and are left out.
+    """
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as error:
         report.problems.append(f"not an iCalendar file: {error}")
         return []
-    events = []
+    singles: list[tuple[str, Any, dt.datetime]] = []
+    changed: dict[tuple[str, dt.datetime], Any] = {}
     for event in calendar.walk("VEVENT"):
-        uid = str(event.get("uid", "")).strip()[:255]
-        start, end = event.get("dtstart"), event.get("dtend")
+        uid = str(event.get("uid", "")).strip()[:200]
+        start = event.get("dtstart")
         if not uid or start is None:
             report.problems.append(f"event without UID or start: {uid or '(no uid)'}")
             continue
         starts = start.dt
-        if not isinstance(starts, dt.datetime) or timezone.is_naive(starts):
+        if not isinstance(starts, dt.datetime):
+            continue  # an all-day event: a holiday or a reminder, not a session
+        if timezone.is_naive(starts):
             report.problems.append(f"event {uid}: needs a date-time with a timezone")
             continue
-        if event.get("recurrence-id") is not None:
-            report.problems.append(f"event {uid}: a changed occurrence of a repeating event")
+        replaces = event.get("recurrence-id")
+        if replaces is not None and isinstance(replaces.dt, dt.datetime):
+            changed[(uid, replaces.dt.astimezone(dt.UTC))] = event
             continue
-        if event.get("rrule") is not None:
-            report.problems.append(f"event {uid}: repeats; only its first occurrence is read")
-        ends = end.dt if end is not None else starts + dt.timedelta(minutes=50)
-        if not isinstance(ends, dt.datetime) or ends < starts:
-            ends = starts + dt.timedelta(minutes=50)
-        attendees = event.get("attendee", [])
-        attendees = attendees if isinstance(attendees, list) else [attendees]
-        events.append(
-            CalendarEvent(
-                uid=uid,
-                starts_at=starts,
-                ends_at=ends,
-                cancelled=str(event.get("status", "")).upper() == "CANCELLED",
-                attendees=tuple(str(a).lower().removeprefix("mailto:") for a in attendees),
-                summary=str(event.get("summary", ""))[:200],
-            )
-        )
+        singles.append((uid, event, starts))
+    events = []
+    for uid, event, starts in singles:
+        if event.get("rrule") is None:
+            events.append(_event(uid, event, starts))
+            continue
+        for original in _occurrences(uid, event, starts, report):
+            key = original.astimezone(dt.UTC)
+            occurrence_uid = f"{uid}/{key:%Y%m%dT%H%M%SZ}"
+            override = changed.get((uid, key))
+            if override is not None:
+                events.append(_event(occurrence_uid, override, override["dtstart"].dt))
+            else:
+                events.append(_event(occurrence_uid, event, original, series_start=starts))
     return events
+
+
+def _occurrences(
+    uid: str, event: Any, starts: dt.datetime, report: ImportReport
+) -> list[dt.datetime]:
+    now = clock.now()
+    try:
+        rule = dateutil.rrule.rrulestr(
+            event["rrule"].to_ical().decode(), dtstart=starts, forceset=True
+        )
+    except (ValueError, TypeError) as error:
+        report.problems.append(f"event {uid}: its repeat rule cannot be read ({error})")
+        return [starts]
+    excluded = set()
+    exdates = event.get("exdate", [])
+    for group in exdates if isinstance(exdates, list) else [exdates]:
+        for value in group.dts:
+            if isinstance(value.dt, dt.datetime):
+                excluded.add(value.dt.astimezone(dt.UTC))
+    found = []
+    for occurrence in rule.between(now - REPEAT_PAST, now + REPEAT_FUTURE, inc=True):
+        if occurrence.astimezone(dt.UTC) not in excluded:
+            found.append(occurrence)
+        if len(found) >= MAX_OCCURRENCES:
+            break
+    return found
+
+
+def _event(
+    uid: str, event: Any, starts: dt.datetime, *, series_start: dt.datetime | None = None
+) -> CalendarEvent:
+    end = event.get("dtend")
+    ends = end.dt if end is not None else None
+    if isinstance(ends, dt.datetime) and series_start is not None:
+        ends = starts + (ends - series_start)  # each occurrence lasts as long as the first
+    if not isinstance(ends, dt.datetime) or ends < starts:
+        ends = starts + dt.timedelta(minutes=50)
+    attendees = event.get("attendee", [])
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    return CalendarEvent(
+        uid=uid[:255],
+        starts_at=starts,
+        ends_at=ends,
+        cancelled=str(event.get("status", "")).upper() == "CANCELLED",
+        attendees=tuple(str(a).lower().removeprefix("mailto:") for a in attendees),
+        summary=str(event.get("summary", ""))[:200],
+    )
 
 
 def import_ics(
