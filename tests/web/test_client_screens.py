@@ -342,6 +342,7 @@ def test_it_marks_an_agenda_item_discussed_with_a_note(
     assert item.discussed_at is not None and item.discussed_note == "went through clause 3"
     [entry] = audited("agenda.discussed")
     assert entry.actor_label == "alice" and entry.object_id == str(item.pk)
+    assert entry.details == {"client": rowan.pk, "note": True}
     assert as_alice.post(url).status_code == 409
     # From the list of every client's next session, it goes back there.
     other = actions.do_add_agenda_item(rowan, kind="other", source="therapist")
