@@ -18,6 +18,7 @@ from django.test import override_settings
 
 from boundaries import clock
 from boundaries.audit.models import AuditEntry
+from boundaries.data_rights.erasure import do_erase_client
 from boundaries.inbox.models import Message
 from boundaries.portal.actions import do_issue_magic_link
 from boundaries.portal.models import SecureMessage
@@ -180,6 +181,10 @@ def test_it_archives_a_client_as_past_and_restores_them(
     link = f'href="/dashboard/clients/{rowan.pk}/"'.encode()
     assert link not in as_alice.get("/dashboard/clients/").content
     assert link in as_alice.get("/dashboard/clients/?list=past").content
+    found = as_alice.get("/dashboard/clients/?q=ashby").content  # a search sees archived ones
+    assert link in found
+    assert link not in as_alice.get("/dashboard/clients/?q=nobody").content
+    assert "ashby" not in json.dumps([e.details for e in audited("client.listed")])
     assert as_alice.post(url, {"status": "present"}).status_code == 302
     rowan.refresh_from_db()
     assert rowan.status == "present"
@@ -219,6 +224,30 @@ def test_the_client_page_shows_what_a_therapist_needs_in_one_place(
         assert f'name="{name}"' in page
     [entry] = audited("client.viewed")
     assert entry.object_id == str(rowan.pk) and entry.actor_label == "alice"
+
+
+def test_an_erased_clients_page_says_so_and_offers_no_reply_or_edit(
+    as_alice: HttpClient, rowan: Client, alice: Any
+) -> None:
+    do_erase_client(rowan, actor_label="test", reason="client asked")
+    page = as_alice.get(f"/dashboard/clients/{rowan.pk}/").content.decode()
+    assert "This client was erased" in page
+    assert 'name="text"' not in page and "tel:" not in page
+    edit = as_alice.post(
+        f"/dashboard/clients/{rowan.pk}/edit/",
+        {
+            "first_name": "R",
+            "last_name": "A",
+            "status": "present",
+            "country": "GB",
+            "therapist": alice.pk,
+        },
+    )
+    assert b"was erased" in edit.content
+    assert (
+        as_alice.post(f"/dashboard/clients/{rowan.pk}/status/", {"status": "present"}).status_code
+        == 400
+    )
 
 
 def test_opening_the_emergency_contact_is_audited_and_its_number_is_a_tel_link(
@@ -342,6 +371,7 @@ def test_it_marks_an_agenda_item_discussed_with_a_note(
     assert item.discussed_at is not None and item.discussed_note == "went through clause 3"
     [entry] = audited("agenda.discussed")
     assert entry.actor_label == "alice" and entry.object_id == str(item.pk)
+    assert entry.details == {"client": rowan.pk, "note": True}
     assert as_alice.post(url).status_code == 409
     # From the list of every client's next session, it goes back there.
     other = actions.do_add_agenda_item(rowan, kind="other", source="therapist")

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages as flash
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -221,12 +222,27 @@ def clients(request: HttpRequest) -> HttpResponse:
     shown = request.GET.get("list", "current")
     if shown not in LISTS:
         shown = "current"
-    listing = list(
-        clients_for(request.user)
-        .filter(status__in=LISTS[shown][1], erased_at__isnull=True)
-        .prefetch_related("agreements")
+    found = clients_for(request.user).filter(erased_at__isnull=True)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:  # a search looks through every list, archived clients too
+        for word in query.split():
+            found = found.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(nicknames__icontains=word)
+            )
+    else:
+        found = found.filter(status__in=LISTS[shown][1])
+    listing = list(found.prefetch_related("agreements"))
+    # The search words are a name: the entry says only that there was a search.
+    _audit_read(
+        request,
+        "client.listed",
+        None,
+        therapist.practice,
+        list="search" if query else shown,
+        shown=len(listing),
     )
-    _audit_read(request, "client.listed", None, therapist.practice, list=shown, shown=len(listing))
     return render(
         request,
         "dashboard/clients.html",
@@ -234,7 +250,8 @@ def clients(request: HttpRequest) -> HttpResponse:
             "nav": "clients",
             "clients": listing,
             "lists": [(key, label) for key, (label, _) in LISTS.items()],
-            "shown": shown,
+            "shown": "" if query else shown,
+            "query": query,
         },
     )
 

@@ -116,5 +116,7 @@ def do_mark_agenda_discussed(
             practice=item.client.practice,
             actor=actor,
             actor_label=who_acted(actor, actor_label),
+            # The client's id, so the entry is in the access log of their data export.
+            details={"client": item.client_id, "note": bool(item.discussed_note)},
         )
     return item
