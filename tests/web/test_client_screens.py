@@ -324,7 +324,7 @@ def test_it_records_each_agreement_change_as_a_new_audited_version(
         url,
         {
             "channels": ["portal", "email"],
-            "reminder_detail": "standard",
+            "reminder_detail": "full",
             "session_content_by_email": "on",
         },
     )
@@ -334,7 +334,7 @@ def test_it_records_each_agreement_change_as_a_new_audited_version(
         url,
         {
             "channels": ["portal", "email", "sms"],
-            "reminder_detail": "standard",
+            "reminder_detail": "full",
             "session_content_by_email": "on",
             "session_content_agreed_on": "2026-11-30",
             "session_content_terms": "Homework sheets only, no clinical notes.",
@@ -347,7 +347,7 @@ def test_it_records_each_agreement_change_as_a_new_audited_version(
     assert (current.version, current.channels, current.reminder_detail) == (
         2,
         ["email", "portal", "sms"],
-        "standard",
+        "full",
     )
     assert current.session_content_agreed_on == dt.date(2026, 11, 30)
     assert CommunicationAgreement.objects.filter(client=rowan).count() == 2
@@ -355,6 +355,39 @@ def test_it_records_each_agreement_change_as_a_new_audited_version(
     assert entry.actor_label == "alice" and entry.details["version"] == 2
     assert rowan.agenda_items.filter(kind="communication", source="agreement").exists()
     assert audited("agreement.viewed")
+
+
+def test_the_agreement_form_records_and_keeps_the_reminder_preferences(
+    as_alice: HttpClient, rowan: Client
+) -> None:
+    url = f"/dashboard/clients/{rowan.pk}/agreement/"
+    chosen = {
+        "channels": ["portal", "sms"],
+        "reminder_detail": "discreet",
+        "reminder_channel": "sms",
+        "reminder_times": "48h, 2h",
+    }
+    bad = as_alice.post(url, {**chosen, "reminder_times": "tomorrow"})
+    assert bad.status_code == 400
+    assert b"a reminder time looks like 48h" in bad.content
+    unagreed = as_alice.post(url, {**chosen, "reminder_channel": "email"})
+    assert unagreed.status_code == 400
+    assert as_alice.post(url, chosen).status_code == 302
+    current = Client.objects.get(pk=rowan.pk).current_agreement()
+    assert current is not None
+    assert (current.reminder_channel, current.reminder_offsets) == ("sms", [2880, 120])
+    # The form shows them again, so saving another change keeps them.
+    page = as_alice.get(url).content.decode()
+    assert 'value="48h, 2h"' in page
+    assert as_alice.post(url, {**chosen, "channels": ["portal", "sms", "email"]}).status_code == 302
+    current = Client.objects.get(pk=rowan.pk).current_agreement()
+    assert current is not None
+    assert (current.reminder_channel, current.reminder_offsets) == ("sms", [2880, 120])
+    # No reminders: none are kept.
+    assert as_alice.post(url, {**chosen, "reminder_channel": ""}).status_code == 302
+    current = Client.objects.get(pk=rowan.pk).current_agreement()
+    assert current is not None
+    assert (current.reminder_channel, current.reminder_offsets) == ("", [])
 
 
 def test_it_marks_an_agenda_item_discussed_with_a_note(
@@ -463,7 +496,7 @@ def test_another_practices_therapist_finds_none_of_these_pages(
         "/status/": {"status": "past"},
         "/emergency-contact/": {"remove": "on"},
         "/reply/": {"channel": "portal", "text": "hello"},
-        "/agreement/": {"channels": ["sms"], "reminder_detail": "standard"},
+        "/agreement/": {"channels": ["sms"], "reminder_detail": "full"},
         f"/agenda/{item.pk}/discussed/": {"note": ""},
     }
     for http in (as_charlie, as_bob):  # Bob is in the practice but Rowan is Alice's client

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 
 from boundaries.accounts.security import therapist_required
 from boundaries.audit.log import record
+from boundaries.core.reminders import parse_offset, show_offset
 from boundaries.core.types import AgreedChannel, ReminderDetail
 from boundaries.errors import ActionError
 from boundaries.practices.access import get_client_for
@@ -33,6 +34,12 @@ CHANNEL_LABELS = {
     AgreedChannel.SMS.value: "Text messages",
     AgreedChannel.PHONE.value: "Phone calls",
 }
+REMINDER_CHANNEL_LABELS = [
+    ("", "No reminders"),
+    (AgreedChannel.SMS.value, "By text message"),
+    (AgreedChannel.EMAIL.value, "By email"),
+    (AgreedChannel.PORTAL.value, "In the portal"),
+]
 REMINDER_LABELS = {
     ReminderDetail.FULL.value: "Full: the time, the practice's name and the therapist's",
     ReminderDetail.DISCREET.value: "Discreet: says appointment, nothing that tells what kind",
@@ -52,6 +59,21 @@ class AgreementForm(forms.Form):
         choices=[(d.value, REMINDER_LABELS[d.value]) for d in ReminderDetail],
         widget=forms.RadioSelect,
         initial=ReminderDetail.DISCREET.value,
+    )
+    reminder_channel = forms.ChoiceField(
+        label="Reminders go",
+        choices=REMINDER_CHANNEL_LABELS,
+        widget=forms.RadioSelect,
+        required=False,
+        initial="",
+        help_text="Only on a channel the client agreed to above.",
+    )
+    reminder_times = forms.CharField(
+        label="When, before each session",
+        required=False,
+        max_length=100,
+        initial="48h, 2h",
+        help_text="For example 48h, 2h (hours), 90m (minutes) or 1d (days).",
     )
     session_content_by_email = forms.BooleanField(
         label="The client agreed that session content may be discussed by email",
@@ -74,6 +96,9 @@ class AgreementForm(forms.Form):
         max_length=500,
     )
 
+    #: The client's own quiet hours, which this form keeps as they are.
+    quiet_hours: tuple[dt.time, dt.time] | None = None
+
     @classmethod
     def initial_from(cls, agreement: CommunicationAgreement | None) -> dict[str, Any]:
         if agreement is None:
@@ -81,10 +106,25 @@ class AgreementForm(forms.Form):
         return {
             "channels": list(agreement.channels),
             "reminder_detail": agreement.reminder_detail,
+            "reminder_channel": agreement.reminder_channel,
+            "reminder_times": ", ".join(show_offset(m) for m in agreement.reminder_offsets),
             "session_content_by_email": agreement.session_content_by_email,
             "session_content_agreed_on": agreement.session_content_agreed_on,
             "session_content_terms": agreement.session_content_terms,
         }
+
+    def clean_reminder_times(self) -> list[int]:
+        text: str = self.cleaned_data["reminder_times"]
+        try:
+            return [parse_offset(part) for part in text.split(",") if part.strip()]
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reminder_channel") and not data.get("reminder_times"):
+            self.add_error("reminder_times", "say when reminders go, for example 48h, 2h")
+        return data
 
     def action_kwargs(self) -> dict[str, Any]:
         """The form's answers as ``do_set_agreement``'s keyword arguments."""
@@ -93,6 +133,9 @@ class AgreementForm(forms.Form):
         return {
             "channels": data["channels"],
             "reminder_detail": data["reminder_detail"],
+            "reminder_channel": data["reminder_channel"],
+            "reminder_offsets": data["reminder_times"] if data["reminder_channel"] else [],
+            "reminder_quiet_hours": self.quiet_hours,
             "session_content_by_email": data["session_content_by_email"],
             "session_content_agreed_on": agreed_on,
             "session_content_terms": data["session_content_terms"],
@@ -105,6 +148,8 @@ def agreement_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for(request.user, client_id)
     current = client.current_agreement()
     form = AgreementForm(request.POST or None, initial=AgreementForm.initial_from(current))
+    if current is not None and current.reminder_quiet_start and current.reminder_quiet_end:
+        form.quiet_hours = (current.reminder_quiet_start, current.reminder_quiet_end)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = do_set_agreement(client, actor=request.user, **form.action_kwargs())
