@@ -23,7 +23,8 @@ ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 #: The elements that stick out past the right edge, to say what to fix.
 WIDEST = """(width) => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > width)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
+  .slice(0, 5)
+  .map(e => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
 @pytest.fixture

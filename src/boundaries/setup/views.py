@@ -252,10 +252,14 @@ def account(request: HttpRequest) -> HttpResponseBase:
                 start_session(request)
                 return redirect("dashboard:setup_account")
         return _page(request, "account", {"first_form": form, "gate": None})
+    if _therapist(user) is None and not _may_start_a_practice(user):
+        raise Http404  # a client's portal account, or an account with nothing to set up
     fresh = request.session.get("setup_recovery_codes")
     if user.is_verified():
         if fresh and request.method == "POST":
             request.session.pop("setup_recovery_codes", None)
+            return redirect("dashboard:setup")
+        if not fresh:
             return redirect("dashboard:setup")
         return _page(request, "account", {"done": True, "codes": fresh, "gate": None})
     if confirmed_totp(user) is not None:
