@@ -225,6 +225,7 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
             )
         },
         "dashboard/settings/": [("/dashboard/settings/", THERAPISTS)],
+        "dashboard/settings/authenticator/": [("/dashboard/settings/authenticator/", THERAPISTS)],
         # The settings page's changes are POST only (tests/setup/test_settings_web.py).
         **{
             f"dashboard/settings/{path}": [(f"/dashboard/settings/{path}", set())]
