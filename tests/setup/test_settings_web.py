@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 from django.test import Client as HttpClient
 from django.test import override_settings
+from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries.audit.models import AuditEntry
 from boundaries.inbox.models import InboundRoute
 from boundaries.inbox.routes import do_add_route
 from boundaries.practices.models import Therapist
 from tests.channels.smtp_helpers import Recorder, recorder
-from tests.web.signin import sign_in
+from tests.web.signin import reauthenticate, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -121,11 +123,11 @@ def test_another_practices_therapist_reaches_nothing_of_this_one(
 ) -> None:
     charlie.role = Therapist.Role.OWNER
     charlie.save(update_fields=["role"])
-    route = do_add_route(alice.practice, kind="sms", address="+442079460100")
+    route = do_add_route(alice.practice, kind="sms", address="+442079460199")
     http = signed_in(charlie.user)
     page = http.get("/dashboard/settings/")
     assert page.status_code == 200
-    for secret in (b"Alder", b"Bob Member", b"+442079460100", b"Alice"):
+    for secret in (b"Alder", b"Bob Member", b"+442079460199", b"Alice"):
         assert secret not in page.content
     assert (
         http.post(f"/dashboard/settings/team/{bob.pk}/role/", {"role": "owner"}).status_code == 404
@@ -135,8 +137,8 @@ def test_another_practices_therapist_reaches_nothing_of_this_one(
     assert bob.role == Therapist.Role.THERAPIST
     assert InboundRoute.objects.filter(pk=route.pk).exists()
     # An address another practice holds is refused without saying whose.
-    http.post("/dashboard/settings/addresses/", {"kind": "sms", "address": "+442079460100"})
-    assert InboundRoute.objects.filter(address="+442079460100").count() == 1
+    http.post("/dashboard/settings/addresses/", {"kind": "sms", "address": "+442079460199"})
+    assert InboundRoute.objects.filter(address="+442079460199").count() == 1
 
 
 def test_a_practice_keeps_its_last_owner(alice: Any) -> None:
@@ -188,3 +190,31 @@ def test_a_test_alert_arrives_without_content(alice: Any, relay: Recorder) -> No
     body = message.get_content()  # type: ignore[attr-defined]
     assert "test alert" in body and "https://therapy.example.org/dashboard/" in body
     assert AuditEntry.objects.filter(action="alert.test").exists()
+
+
+def test_a_new_phone_replaces_the_authenticator_after_a_fresh_password_and_code(
+    alice: Any,
+) -> None:
+    http = signed_in(alice.user)
+    assert "/account/confirm/" in http.get("/dashboard/settings/authenticator/")["Location"]
+    reauthenticate(http, alice.user)
+    old = TOTPDevice.objects.get(user=alice.user, confirmed=True)
+    page = http.get("/dashboard/settings/authenticator/")
+    assert b"data:image/svg+xml;base64," in page.content
+    new = TOTPDevice.objects.get(user=alice.user, confirmed=False)
+    wrong = http.post("/dashboard/settings/authenticator/", {"code": "000000"})
+    assert wrong.status_code == 200 and TOTPDevice.objects.filter(pk=old.pk).exists()
+    # A wrong code makes django-otp wait before the next try; a person waits, the test resets it.
+    TOTPDevice.objects.filter(pk=new.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    response = http.post(
+        "/dashboard/settings/authenticator/",
+        {"code": f"{totp(new.bin_key, step=new.step, digits=new.digits):06d}"},
+    )
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=alice.user).values_list("pk", "confirmed")) == [
+        (new.pk, True)
+    ]
+    assert http.get("/dashboard/settings/").status_code == 200  # still signed in, on the new one
+    assert AuditEntry.objects.filter(action="signin.replaced_totp").exists()

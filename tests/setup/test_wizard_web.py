@@ -239,3 +239,52 @@ def test_an_account_without_a_practice_cannot_start_one_beside_existing_practice
     sign_in(http, stranger, PASSWORDS["alice"])
     assert http.get("/dashboard/setup/practice/").status_code == 404
     assert current_code(stranger)
+
+
+def test_an_operator_starts_a_practice_beside_others_and_a_us_one_needs_its_board(
+    alice: Any,
+) -> None:
+    operator = get_user_model().objects.create_superuser(
+        username="operator", email="ops@host.test", password=PASSWORDS["alice"]
+    )
+    http = HttpClient()
+    sign_in(http, operator, PASSWORDS["alice"])
+    assert http.get("/dashboard/")["Location"] == "/dashboard/setup/"
+    response = http.post(
+        "/dashboard/setup/practice/",
+        {"name": "Cedar Counseling", "country": "US", "timezone": "America/Chicago",
+         "display_name": "Casey Cedar"},
+    )  # fmt: skip
+    assert response["Location"] == "/dashboard/setup/policy/"
+    details = {
+        "action": "fill",
+        "phone": "+1 312 496 0100",
+        "email": "hello@cedar.test",
+        "website": "https://cedar.test",
+    }
+    page = http.post("/dashboard/setup/policy/", details)
+    assert b"still a placeholder" in page.content
+    board = {
+        "body_name": "Illinois Department of Financial and Professional Regulation",
+        "body_short_name": "IDFPR",
+        "body_address": "555 West Monroe Street, Chicago, IL 60661",
+        "body_url": "https://idfpr.illinois.gov",
+    }
+    response = http.post("/dashboard/setup/policy/", {**details, **board})
+    assert response.status_code == 302, response.content[:2000]
+    assert Practice.objects.get(name="Cedar Counseling").setup_progress.reached == "addresses"
+    assert Therapist.objects.get(user=operator).practice.country == "US"
+
+
+def test_the_template_form_shows_the_saved_answers_again(alice: Any) -> None:
+    SetupProgress.objects.create(practice=alice.practice, reached="policy")
+    http = HttpClient()
+    sign_in(http, alice.user)
+    http.post(
+        "/dashboard/setup/policy/",
+        {"action": "fill", "phone": "020 7946 0555", "email": "hello@alder.test",
+         "website": "https://alder.test"},
+    )  # fmt: skip
+    form = http.get("/dashboard/setup/policy/").context["details"]
+    assert form.initial["phone"] == "+442079460555"
+    assert form.initial["website"] == "https://alder.test"

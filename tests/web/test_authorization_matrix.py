@@ -269,6 +269,42 @@ def table(world: dict[str, Any], slug: str) -> dict[str, list[tuple[str, set[str
         "p/<slug:slug>/feeds/posts.rss": [(f"/p/{slug}/feeds/posts.rss", PUBLIC)],
         "p/<slug:slug>/feeds/policy.atom": [(f"/p/{slug}/feeds/policy.atom", PUBLIC)],
         "p/<slug:slug>/feeds/policy.rss": [(f"/p/{slug}/feeds/policy.rss", PUBLIC)],
+        # The first-run setup: this installation has practices, and none of them is being
+        # set up, so it sends everyone elsewhere (or 404s); its check is POST only.
+        **{
+            f"dashboard/setup/{step}": [(f"/dashboard/setup/{step}", set())]
+            for step in (
+                "",
+                "account/",
+                "practice/",
+                "policy/",
+                "policy/check/",
+                "addresses/",
+                "alerts/",
+                "publish/",
+            )
+        },
+        "dashboard/settings/": [("/dashboard/settings/", THERAPISTS)],
+        "dashboard/settings/authenticator/": [("/dashboard/settings/authenticator/", THERAPISTS)],
+        # The settings page's changes are POST only (tests/setup/test_settings_web.py).
+        **{
+            f"dashboard/settings/{path}": [(f"/dashboard/settings/{path}", set())]
+            for path in (
+                "practice/",
+                "addresses/",
+                "alerts/",
+                "alerts/test/",
+                "recovery-codes/",
+                "sessions/",
+                "team/",
+            )
+        },
+        "dashboard/settings/addresses/<int:route_id>/remove/": [
+            ("/dashboard/settings/addresses/1/remove/", set())
+        ],
+        "dashboard/settings/team/<int:therapist_id>/role/": [
+            ("/dashboard/settings/team/1/role/", set())
+        ],
     }
 
 

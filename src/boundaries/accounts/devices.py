@@ -23,6 +23,7 @@ __all__ = [
     "confirmed_totp",
     "do_confirm_totp",
     "do_issue_recovery_codes",
+    "do_replace_totp",
     "pending_totp",
     "qr_data_uri",
     "recovery_codes_left",
@@ -94,6 +95,25 @@ def do_confirm_totp(user: Any, device: TOTPDevice, code: str) -> list[str] | Non
         device.save(update_fields=["confirmed"])
         record(action="signin.enrolled_totp", practice=None, actor=user)
         return do_issue_recovery_codes(user)
+
+
+def do_replace_totp(user: Any, device: TOTPDevice, code: str) -> bool:
+    """Move the second factor to a new phone: once the new authenticator shows a right
+    code, it replaces the old one (which stops working). False when the code is wrong."""
+    if device.confirmed or device.user_id != user.pk:
+        return False
+    if not device.verify_token(code.replace(" ", "")):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record(
+            action="signin.replaced_totp",
+            practice=getattr(getattr(user, "therapist", None), "practice", None),
+            actor=user,
+        )
+    return True
 
 
 def recovery_codes_left(user: Any) -> int:

@@ -116,24 +116,36 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
         out.print(f"Setup key: {first_run_key()}")
         out.print("Open /dashboard/setup/ in the browser and give this key.")
         return
-    ask = {"no_input": no_input}
-    name = _ask(practice_name, "Practice name", flag="--practice-name", **ask)
-    code = _ask(country, "Country (GB or US)", flag="--country", default="GB", **ask).upper()
+    name = _ask(practice_name, "Practice name", flag="--practice-name", no_input=no_input)
+    code = _ask(
+        country, "Country (GB or US)", flag="--country", default="GB", no_input=no_input
+    ).upper()
     if code not in available_templates():
         fail(f"no policy template for {code!r}; available: {', '.join(available_templates())}")
-    zone = _ask(timezone, "Time zone", flag="--timezone", default=TIMEZONES.get(code, ""), **ask)
-    username = _ask(owner_username, "Owner's username", flag="--owner-username", **ask)
-    display = _ask(owner_name, "Owner's name as clients know it", flag="--owner-name", **ask)
-    email = _ask(owner_email, "Owner's email", flag="--owner-email", **ask)
+    zone = _ask(
+        timezone, "Time zone", flag="--timezone", default=TIMEZONES.get(code, ""), no_input=no_input
+    )
+    username = _ask(owner_username, "Owner's username", flag="--owner-username", no_input=no_input)
+    display = _ask(
+        owner_name, "Owner's name as clients know it", flag="--owner-name", no_input=no_input
+    )
+    email = _ask(owner_email, "Owner's email", flag="--owner-email", no_input=no_input)
     source = read_text(policy) if policy is not None else None
     details: dict[str, str] = {}
     if source is None:
         details = {
-            "phone": _ask(phone, "Phone for changing appointments", flag="--phone", **ask),
-            "email": _ask(policy_email, "Email clients may write to", flag="--policy-email",
-                          default=email, **ask),
-            "website": _ask(website, "Website (https://...)", flag="--website", **ask),
-        }  # fmt: skip
+            "phone": _ask(
+                phone, "Phone for changing appointments", flag="--phone", no_input=no_input
+            ),
+            "email": _ask(
+                policy_email,
+                "Email clients may write to",
+                flag="--policy-email",
+                default=email,
+                no_input=no_input,
+            ),
+            "website": _ask(website, "Website (https://...)", flag="--website", no_input=no_input),
+        }
     body_parts = [body_name, body_short_name, body_address, body_url]
     if any(body_parts) and not all(body_parts):
         fail("the licensing body needs --body-name, --body-short-name, --body-address, --body-url")

@@ -117,6 +117,7 @@ urlpatterns = [
     path("settings/alerts/", settings_views.alert_contacts, name="settings_alerts"),
     path("settings/alerts/test/", settings_views.test_alert, name="settings_test_alert"),
     path("settings/recovery-codes/", settings_views.recovery_codes, name="settings_recovery_codes"),
+    path("settings/authenticator/", settings_views.authenticator, name="settings_authenticator"),
     path("settings/sessions/", settings_views.sign_out_others, name="settings_sign_out_others"),
     path("settings/team/", settings_views.add_therapist, name="settings_add_therapist"),
     path(

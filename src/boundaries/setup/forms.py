@@ -116,7 +116,7 @@ class RouteForm(forms.Form):
         label="Address",
         max_length=320,
         help_text="appointments@your.domain, @your.domain for a whole domain, "
-        "+447700900123, or the digits of a Page or Instagram id.",
+        "+442079460100, or the digits of a Page or Instagram id.",
     )
 
 

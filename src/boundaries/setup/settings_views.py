@@ -16,13 +16,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from boundaries.accounts.devices import (
     confirmed_totp,
     do_issue_recovery_codes,
+    do_replace_totp,
+    pending_totp,
+    qr_data_uri,
     recovery_codes_left,
+    totp_secret,
 )
-from boundaries.accounts.security import therapist_required
+from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.accounts.sessions import do_sign_out_other_sessions, sessions_of
 from boundaries.channels.alert_check import do_send_test_alert
 from boundaries.errors import ActionError
@@ -37,6 +42,7 @@ from boundaries.practices.actions.practices import do_add_therapist
 from boundaries.practices.models import Therapist
 from boundaries.setup.forms import (
     AlertForm,
+    CodeForm,
     PracticeDetailsForm,
     RoleForm,
     RouteForm,
@@ -47,6 +53,7 @@ __all__ = [
     "add_route",
     "add_therapist",
     "alert_contacts",
+    "authenticator",
     "practice_details",
     "recovery_codes",
     "remove_route",
@@ -283,3 +290,26 @@ def set_role(request: HttpRequest, therapist_id: int) -> HttpResponse:
     else:
         _errors(request, form)
     return _back("team")
+
+
+@recent_reauth_required
+def authenticator(request: HttpRequest) -> HttpResponse:
+    """A new phone: scan a new code; once it answers, the old authenticator stops working."""
+    user: Any = request.user
+    device = pending_totp(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if do_replace_totp(user, device, form.cleaned_data["code"]):
+            otp_login(request, device)  # this session now stands on the new device
+            messages.success(
+                request, "Your new authenticator app is set up; the old one no longer works."
+            )
+            return _back("sign-in")
+        form.add_error(
+            "code", "That code is not right. Check the time on your phone and try again."
+        )
+    return render(
+        request,
+        "setup/authenticator.html",
+        {"nav": "settings", "form": form, "qr": qr_data_uri(device), "secret": totp_secret(device)},
+    )

@@ -252,10 +252,14 @@ def account(request: HttpRequest) -> HttpResponseBase:
                 start_session(request)
                 return redirect("dashboard:setup_account")
         return _page(request, "account", {"first_form": form, "gate": None})
+    if _therapist(user) is None and not _may_start_a_practice(user):
+        raise Http404  # a client's portal account, or an account with nothing to set up
     fresh = request.session.get("setup_recovery_codes")
     if user.is_verified():
         if fresh and request.method == "POST":
             request.session.pop("setup_recovery_codes", None)
+            return redirect("dashboard:setup")
+        if not fresh:
             return redirect("dashboard:setup")
         return _page(request, "account", {"done": True, "codes": fresh, "gate": None})
     if confirmed_totp(user) is not None:
@@ -353,6 +357,27 @@ def _check_fragment(source: str, practice: Practice) -> tuple[bool, SafeString]:
     return True, verdict + format_html('<div class="policy-preview">{}</div>', preview)
 
 
+def _details_of(draft: str) -> dict[str, str]:
+    """The template's answers, read back from a saved draft (empty if it does not load)."""
+    if not draft:
+        return {}
+    try:
+        details = load_policy(draft, filename="policy.toml").practice
+    except PolicyError:
+        return {}
+    body = details.professional_body
+    return {
+        "phone": details.phone,
+        "email": details.email,
+        "website": details.website,
+        "body_name": body.name,
+        "body_short_name": body.short_name,
+        "body_address": body.address,
+        "body_url": body.url,
+        "body_phone": body.phone or "",
+    }
+
+
 def _body(data: dict[str, Any]) -> EthicsBody | None:
     if not data.get("body_name"):
         return None
@@ -375,7 +400,7 @@ def policy(request: HttpRequest) -> HttpResponseBase:
     practice = gate.practice
     details = PolicyDetailsForm(
         request.POST if request.POST.get("action") == "fill" else None,
-        initial={"email": user.email},
+        initial=_details_of(progress.policy_draft) or {"email": user.email},
     )
     source = PolicySourceForm(
         request.POST if request.POST.get("action") == "save" else None,
