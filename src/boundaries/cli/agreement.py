@@ -23,24 +23,19 @@ def agreement_show(client_id: int, practice: PracticeOpt = None) -> None:
     """Show a client's agreement, every version."""
     client = get_client(get_practice(practice), client_id)
     table = Table("version", "channels", "reminders", "session content by email", "recorded")
-
     for agreement in client.agreements.order_by("version"):
         email_terms = "no"
         if agreement.session_content_by_email:
             email_terms = (
                 f"agreed {agreement.session_content_agreed_on}: {agreement.session_content_terms}"
             )
-        reminders = agreement.reminder_detail
+        reminders = "none"
         if agreement.reminder_channel:
-            times = ", ".join(show_offset(m) for m in agreement.reminder_offsets)
-            reminders = f"by {agreement.reminder_channel}, {times} before, {reminders}"
+            times = ",".join(show_offset(m) for m in agreement.reminder_offsets)
+            reminders = f"{agreement.reminder_channel} {times} {agreement.reminder_detail}"
             if agreement.reminder_quiet_start is not None:
-                quiet = (
-                    f"{agreement.reminder_quiet_start:%H:%M}-{agreement.reminder_quiet_end:%H:%M}"
-                )
-                reminders += f", quiet {quiet}"
-        else:
-            reminders = f"none ({reminders})"
+                start, end = agreement.reminder_quiet_start, agreement.reminder_quiet_end
+                reminders += f" quiet {start:%H:%M}-{end:%H:%M}"
         table.add_row(
             str(agreement.version),
             ", ".join(agreement.channels),
