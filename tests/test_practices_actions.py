@@ -157,3 +157,41 @@ def test_it_loads_a_demo_practice_of_a_dozen_clients_with_agreements(demo_practi
     assert len(clients) == 12
     assert all(client.current_agreement() is not None for client in clients)
     assert demo_practice.current_policy() is not None
+
+
+def test_reminder_settings_carry_over_unless_changed_or_their_channel_is_dropped(
+    practice: Any,
+) -> None:
+    from boundaries.portal.actions import do_set_preferences
+
+    client = add_client(practice)
+    first = actions.do_set_agreement(client, channels=["email", "phone"])
+    assert (first.reminder_channel, first.reminder_detail) == ("", "discreet")
+    actions.do_set_reminders(client, channel="email", offsets=[1440], detail="minimal")
+    kept = actions.do_set_agreement(client, channels=["email", "phone", "portal"])
+    assert (kept.reminder_channel, kept.reminder_offsets, kept.reminder_detail) == (
+        "email", [1440], "minimal",
+    )  # fmt: skip
+    in_portal = do_set_preferences(client, channels=["email", "portal"], discreet=True)
+    assert (in_portal.reminder_channel, in_portal.reminder_detail) == ("email", "minimal")
+    dropped = actions.do_set_agreement(client, channels=["phone", "portal"])
+    assert dropped.reminder_channel == ""
+    assert AuditEntry.objects.filter(action="agreement.set").count() == 5
+
+
+FOUR = [60, 90, 120, 180]
+
+
+@pytest.mark.parametrize(
+    ("terms", "says"),
+    [
+        ({"channels": ["phone"], "reminder_channel": "phone"}, "reminders go by"),
+        ({"channels": ["email"], "reminder_channel": "sms"}, "need sms among"),
+        ({"channels": ["sms"], "reminder_channel": "sms", "reminder_offsets": [5]}, "between"),
+        ({"channels": ["sms"], "reminder_detail": "loud"}, "full, discreet or minimal"),
+        ({"channels": ["sms"], "reminder_channel": "sms", "reminder_offsets": FOUR}, "three"),
+    ],
+)
+def test_it_refuses_reminders_it_cannot_send(practice: Any, terms: Any, says: str) -> None:
+    with pytest.raises(actions.ActionError, match=says):
+        actions.do_set_agreement(add_client(practice), **terms)

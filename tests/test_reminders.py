@@ -8,11 +8,13 @@ import datetime as dt
 import email
 import email.policy
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 from django.test import override_settings
 
@@ -24,6 +26,7 @@ from boundaries.portal.actions import do_issue_magic_link
 from boundaries.practices import actions
 from boundaries.practices.calendar import import_ics
 from boundaries.practices.models import Appointment, Client, Practice, Therapist
+from boundaries.reminders.answers import answer_by_sms
 from boundaries.reminders.models import AppointmentNotice, Reminder
 from boundaries.reminders.sending import reminders_job, send_due_reminders
 from boundaries.reminders.tasks import CANCELLATION_SUBJECT
@@ -331,3 +334,55 @@ def test_the_portal_shows_a_portal_reminder_with_buttons_that_cancel(
     assert b"is cancelled" in done.content
     appointment.refresh_from_db()
     assert appointment.cancelled and appointment.cancelled_by == "portal"
+
+
+def test_workers_running_the_job_at_the_same_moment_send_a_reminder_once(
+    practice: Practice, twilio: FakeTwilio
+) -> None:
+    rowan = add_client(
+        practice, "Rowan", channels=["sms"], reminder_channel="sms", reminder_offsets=[120]
+    )
+    appointment = book(practice, rowan, 14)
+    now = at(DAY, 12, 1)
+    workers = 3
+    start = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            send_due_reminders(now)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert len(twilio.to(ROWAN)) == 1
+    assert Reminder.objects.get(appointment=appointment).status == Reminder.Status.SENT
+
+
+def test_an_answer_in_a_message_triage_found_risk_in_cancels_nothing(
+    practice: Practice, twilio: FakeTwilio
+) -> None:
+    """Safety first: the therapist reads such a message with its alert; nothing acts on it."""
+    rowan = add_client(
+        practice, "Rowan", channels=["sms"], reminder_channel="sms", reminder_offsets=[120]
+    )
+    appointment = book(practice, rowan, 14)
+    at(DAY, 12, 1)
+    send_due_reminders(clock.now())
+    for risk in ("concern", "urgent"):
+        message = Message.objects.create(
+            practice=practice, channel="sms", client=rowan, sender_status="present_client",
+            content_hash=risk * 8, sealed=b"", risk=risk, crisis=risk == "urgent",
+        )  # fmt: skip
+        assert answer_by_sms(practice, message, "X") == ""
+    appointment.refresh_from_db()
+    assert not appointment.cancelled
+    assert not AppointmentNotice.objects.exists()

@@ -326,3 +326,37 @@ def test_the_guard_holds_a_reminder_on_a_channel_the_client_did_not_agree() -> N
     )
     assert result.blocked
     assert {f.rule for f in result.findings} == {GuardRule.CHANNEL_NOT_AGREED}
+
+
+@pytest.mark.parametrize("country", ["GB", "US"])
+@pytest.mark.parametrize("level", list(ReminderDetail))
+@pytest.mark.parametrize(
+    ("channel", "agreed"),
+    [
+        (OutboundChannel.SMS, AgreedChannel.SMS),
+        (OutboundChannel.EMAIL, AgreedChannel.EMAIL),
+        (OutboundChannel.PORTAL, AgreedChannel.PORTAL),
+    ],
+)
+def test_the_shipped_wording_passes_the_guard_at_every_level_on_every_channel(
+    country: str, level: ReminderDetail, channel: OutboundChannel, agreed: AgreedChannel
+) -> None:
+    policy = demo_policy(country)
+    rendered = render_reminder(
+        policy.reminder_templates, level, starts_at=START, timezone=policy.practice.timezone,
+        country=country, practice_name=policy.practice.name,
+        therapist_name=policy.practice.therapist_name, phone="020 7946 0123",
+        answer="Reply C to confirm or X to cancel.",
+    )  # fmt: skip
+    result = check(
+        Draft(
+            text=rendered.text,
+            subject=rendered.subject if channel is OutboundChannel.EMAIL else "",
+            is_reminder=True,
+        ),
+        channel,
+        Recipient(RecipientStatus.PRESENT_CLIENT, country),
+        policy,
+        AgreementTerms(channels=frozenset({agreed}), reminder_detail=level),
+    )
+    assert result.findings == ()

@@ -173,7 +173,7 @@ VALID: tuple[Scenario, ...] = (
           ("agreement", "set", "1", "--channels", "sms,phone", "--reminders-by", "sms",
            "--reminder-detail", "minimal", "--reminder-times", "48h,2h",
            "--quiet-hours", "20:00-09:00"), ("agreement", "show", "1"),
-          expect=("Recorded agreement version", "by sms")),
+          expect=("Recorded agreement version", "sms 48h,2h")),
     # -- the running installation
     one("manage", "manage", "check", expect=("System check identified no issues",)),
     one("migrate", "migrate", expect=("Database is up to date.",), fresh=True),

@@ -11,7 +11,7 @@ from rich.table import Table
 from boundaries.cli.inputs import PracticeOpt, action_errors, get_client, get_practice
 from boundaries.cli.output import fail, out
 from boundaries.core.reminders import parse_offset, show_offset
-from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.actions.agreements import KEEP, do_set_agreement
 
 __all__ = ["app"]
 
@@ -23,24 +23,19 @@ def agreement_show(client_id: int, practice: PracticeOpt = None) -> None:
     """Show a client's agreement, every version."""
     client = get_client(get_practice(practice), client_id)
     table = Table("version", "channels", "reminders", "session content by email", "recorded")
-
     for agreement in client.agreements.order_by("version"):
         email_terms = "no"
         if agreement.session_content_by_email:
             email_terms = (
                 f"agreed {agreement.session_content_agreed_on}: {agreement.session_content_terms}"
             )
-        reminders = agreement.reminder_detail
+        reminders = "none"
         if agreement.reminder_channel:
-            times = ", ".join(show_offset(m) for m in agreement.reminder_offsets)
-            reminders = f"by {agreement.reminder_channel}, {times} before, {reminders}"
+            times = ",".join(show_offset(m) for m in agreement.reminder_offsets)
+            reminders = f"{agreement.reminder_channel} {times} {agreement.reminder_detail}"
             if agreement.reminder_quiet_start is not None:
-                quiet = (
-                    f"{agreement.reminder_quiet_start:%H:%M}-{agreement.reminder_quiet_end:%H:%M}"
-                )
-                reminders += f", quiet {quiet}"
-        else:
-            reminders = f"none ({reminders})"
+                start, end = agreement.reminder_quiet_start, agreement.reminder_quiet_end
+                reminders += f" quiet {start:%H:%M}-{end:%H:%M}"
         table.add_row(
             str(agreement.version),
             ", ".join(agreement.channels),
@@ -60,17 +55,20 @@ def agreement_set(
         bool, typer.Option(help="same as --reminder-detail full (kept for old scripts)")
     ] = False,
     reminders_by: Annotated[
-        str, typer.Option(help="reminders by sms, email or portal (an agreed channel), or none")
-    ] = "none",
+        str | None,
+        typer.Option(help="sms, email or portal (an agreed channel), or none; default: as now"),
+    ] = None,
     reminder_detail: Annotated[
-        str, typer.Option(help="full, discreet (the default) or minimal (date and time only)")
-    ] = "",
+        str | None,
+        typer.Option(help="full, discreet or minimal (date and time only); default: as now"),
+    ] = None,
     reminder_times: Annotated[
-        str, typer.Option(help="how long before each appointment, e.g. 48h,2h (the default)")
-    ] = "",
+        str | None, typer.Option(help="before each appointment, e.g. 48h,2h; default: as now")
+    ] = None,
     quiet_hours: Annotated[
-        str, typer.Option(help="no reminders between, e.g. 21:00-08:00; default: the practice's")
-    ] = "",
+        str | None,
+        typer.Option(help="e.g. 21:00-08:00, or 'practice' for the practice's; default: as now"),
+    ] = None,
     session_content_by_email: Annotated[bool, typer.Option()] = False,
     agreed_on: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
     terms: Annotated[str, typer.Option(help="what was agreed")] = "",
@@ -84,9 +82,9 @@ def agreement_set(
             agreed_date = dt.date.fromisoformat(agreed_on)
         except ValueError:
             fail(f"--agreed-on must be a date like 2026-11-01, not {agreed_on!r}")
-    detail = reminder_detail or ("full" if standard_reminders else "discreet")
-    offsets = _offsets(reminder_times)
-    quiet = _quiet_hours(quiet_hours)
+    detail = "full" if standard_reminders and reminder_detail is None else reminder_detail
+    offsets = _offsets(reminder_times) if reminder_times is not None else None
+    quiet = _quiet_hours(quiet_hours) if quiet_hours is not None else KEEP
     client = get_client(get_practice(practice), client_id)
     agreement = action_errors(
         lambda: do_set_agreement(
@@ -114,7 +112,7 @@ def _offsets(text: str) -> list[int]:
 
 
 def _quiet_hours(text: str) -> tuple[dt.time, dt.time] | None:
-    if not text.strip():
+    if text.strip().lower() in {"", "practice"}:
         return None
     start, _, end = text.partition("-")
     try:

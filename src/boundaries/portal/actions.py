@@ -172,7 +172,12 @@ def do_set_preferences(
     return do_set_agreement(
         client,
         channels=channels,
-        reminder_detail="discreet" if discreet else "standard",
+        # The portal asks only "discreet or not": a client on minimal stays on minimal.
+        reminder_detail=(
+            ("minimal" if current and current.reminder_detail == "minimal" else "discreet")
+            if discreet
+            else "full"
+        ),
         session_content_by_email=bool(
             current and current.session_content_by_email and "email" in channels
         ),

@@ -64,6 +64,7 @@ _GUARD_CHANNELS = {
     "email": OutboundChannel.EMAIL,
     "portal": OutboundChannel.PORTAL,
 }
+_CHUNK = 500
 _CONTACT_KINDS = {"sms": ClientContact.Kind.PHONE, "email": ClientContact.Kind.EMAIL}
 
 
@@ -86,22 +87,25 @@ class _Due:
 
 def _due(now: dt.datetime) -> tuple[list[_Due], list[_Due]]:
     """What to send now, and what is due but superseded by a later reminder (to record)."""
-    appointments = list(
-        Appointment.objects.filter(
-            cancelled=False,
-            starts_at__gt=now,
-            starts_at__lte=now + dt.timedelta(minutes=MAX_OFFSET + 60),
-            client__erased_at__isnull=True,
-            practice__status=Practice.Status.ACTIVE,
-        ).select_related("practice", "client")
-    )
+    upcoming = {
+        "cancelled": False,
+        "starts_at__gt": now,
+        "starts_at__lte": now + dt.timedelta(minutes=MAX_OFFSET + 60),
+        "client__erased_at__isnull": True,
+        "practice__status": Practice.Status.ACTIVE,
+    }
+    appointments = list(Appointment.objects.filter(**upcoming).select_related("practice", "client"))
     if not appointments:
         return [], []
-    agreements = current_agreements(a.client_id for a in appointments)
+    client_ids = sorted({a.client_id for a in appointments})
+    agreements: dict[int, CommunicationAgreement] = {}
+    for first in range(0, len(client_ids), _CHUNK):  # SQLite's limit on query parameters
+        agreements.update(current_agreements(client_ids[first : first + _CHUNK]))
+    # The same filter through the join, not a list of ids: a host has many appointments.
     claimed = set(
-        Reminder.objects.filter(appointment__in=appointments).values_list(
-            "appointment_id", "offset_minutes", "starts_at"
-        )
+        Reminder.objects.filter(
+            **{f"appointment__{lookup}": value for lookup, value in upcoming.items()}
+        ).values_list("appointment_id", "offset_minutes", "starts_at")
     )
     send: list[_Due] = []
     superseded: list[_Due] = []

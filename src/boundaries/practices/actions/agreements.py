@@ -22,7 +22,14 @@ from boundaries.practices.models import (
     CommunicationAgreement,
 )
 
-__all__ = ["do_set_agreement", "do_set_reminders"]
+__all__ = ["KEEP", "do_set_agreement", "do_set_reminders"]
+
+
+class _Keep:
+    """The quiet hours are the current version's (None means the practice's)."""
+
+
+KEEP = _Keep()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +76,10 @@ def do_set_agreement(
     client: Client,
     *,
     channels: Iterable[str],
-    reminder_detail: str = ReminderDetail.DISCREET,
-    reminder_channel: str = "",
-    reminder_offsets: Iterable[int] = (),
-    reminder_quiet_hours: tuple[dt.time, dt.time] | None = None,
+    reminder_detail: str | None = None,
+    reminder_channel: str | None = None,
+    reminder_offsets: Iterable[int] | None = None,
+    reminder_quiet_hours: tuple[dt.time, dt.time] | _Keep | None = KEEP,
     session_content_by_email: bool = False,
     session_content_agreed_on: dt.date | None = None,
     session_content_terms: str = "",
@@ -87,16 +94,31 @@ def do_set_agreement(
     them; the choice is recorded and "discuss communication arrangements" goes
     on the agenda. Clause ``session-content-email``: session content by email
     needs the date it was agreed and its terms.
+
+    Reminder settings left out (None; ``KEEP`` for the quiet hours) are the current
+    version's, so changing the channels elsewhere (the portal's preferences) never
+    switches reminders off by accident; a reminder channel no longer agreed is
+    dropped, and a first version has no reminders and the discreet level.
     """
+    current = client.current_agreement()
     try:
         agreed = sorted({AgreedChannel(c.strip().lower()).value for c in channels if c.strip()})
     except ValueError:
         valid = ", ".join(c.value for c in AgreedChannel)
         raise ActionError(f"channels must be among {valid}") from None
+    if reminder_detail is None:
+        reminder_detail = current.reminder_detail if current else ReminderDetail.DISCREET
     try:
         detail = ReminderDetail(reminder_detail)
     except ValueError:
         raise ActionError("reminder detail must be full, discreet or minimal") from None
+    if reminder_channel is None:
+        kept = current.reminder_channel if current else ""
+        reminder_channel = kept if kept in agreed else ""
+    if reminder_offsets is None:
+        reminder_offsets = current.reminder_offsets if current else ()
+    if isinstance(reminder_quiet_hours, _Keep):
+        reminder_quiet_hours = _quiet_of(current) if current else None
     reminders = _checked_reminders(agreed, reminder_channel, reminder_offsets, reminder_quiet_hours)
     if session_content_by_email:
         if AgreedChannel.EMAIL.value not in agreed:
@@ -158,21 +180,18 @@ def do_set_agreement(
     return agreement
 
 
-_UNCHANGED: Any = object()
-
-
 def do_set_reminders(
     client: Client,
     *,
-    channel: str = _UNCHANGED,
-    offsets: Iterable[int] = _UNCHANGED,
-    detail: str = _UNCHANGED,
-    quiet_hours: tuple[dt.time, dt.time] | None = _UNCHANGED,
+    channel: str | None = None,
+    offsets: Iterable[int] | None = None,
+    detail: str | None = None,
+    quiet_hours: tuple[dt.time, dt.time] | _Keep | None = KEEP,
     actor: Any = None,
     actor_label: str = "",
     source: str = AgendaItem.Source.THERAPIST,
 ) -> CommunicationAgreement:
-    """A new agreement version that changes only the reminder preferences given.
+    """A new agreement version that changes only the reminder settings given.
 
     Everything else is copied from the current version (there must be one: the
     channels a reminder may use are part of it).
@@ -183,10 +202,10 @@ def do_set_reminders(
     return do_set_agreement(
         client,
         channels=current.channels,
-        reminder_detail=current.reminder_detail if detail is _UNCHANGED else detail,
-        reminder_channel=current.reminder_channel if channel is _UNCHANGED else channel,
-        reminder_offsets=current.reminder_offsets if offsets is _UNCHANGED else offsets,
-        reminder_quiet_hours=(_quiet_of(current) if quiet_hours is _UNCHANGED else quiet_hours),
+        reminder_detail=detail,
+        reminder_channel=channel,
+        reminder_offsets=offsets,
+        reminder_quiet_hours=quiet_hours,
         session_content_by_email=current.session_content_by_email,
         session_content_agreed_on=current.session_content_agreed_on,
         session_content_terms=current.session_content_terms,
@@ -198,6 +217,7 @@ def do_set_reminders(
 
 
 def _quiet_of(agreement: CommunicationAgreement) -> tuple[dt.time, dt.time] | None:
+    """A version's own quiet hours, or None for the practice's."""
     if agreement.reminder_quiet_start is None or agreement.reminder_quiet_end is None:
         return None
     return (agreement.reminder_quiet_start, agreement.reminder_quiet_end)
