@@ -159,7 +159,11 @@ def scheduler(
     ] = 30.0,
     once: Annotated[bool, typer.Option(help="enqueue what is due, then exit")] = False,
 ) -> None:
-    """Enqueue periodic jobs (retention, audit checkpoints) once per period."""
+    """Enqueue each periodic job once per period (records.scheduling.JOBS).
+
+    Retention and backups daily, audit checkpoints hourly, the same-day digest and
+    appointment reminders every 5 minutes, subscribed calendars every 15.
+    """
     while True:
         for name in run_due(clock.now()):
             out.print(f"enqueued {name}")
