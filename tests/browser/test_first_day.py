@@ -46,19 +46,23 @@ def test_a_practice_is_set_up_and_used_from_a_phone_with_no_command_line(
     tab.wait_for_url(f"**/dashboard/clients/{client.pk}/")
     check(page, PHONE, "day-client")
 
-    # Their agreement: email and texts, discreet reminders.
+    # Their agreement: email and texts (the portal is ticked already), discreet reminders
+    # by text two days and two hours before.
     tab.get_by_role("link", name="Record the agreement").click()
     tab.wait_for_url("**/agreement/")
     check(page, PHONE, "day-agreement")
     tab.get_by_label("Email", exact=True).check()
     tab.get_by_label("Text messages").check()
     tab.get_by_label("Discreet: says appointment, nothing that tells what kind").check()
+    tab.get_by_label("By text message").check()
+    tab.get_by_label("When, before each session").fill("48h, 2h")
     tab.get_by_role("button", name="Record this agreement").click()
     tab.wait_for_url(f"**/dashboard/clients/{client.pk}/")
     agreement = client.current_agreement()
     assert agreement is not None
-    assert set(agreement.channels) == {"email", "sms"}
+    assert set(agreement.channels) == {"email", "portal", "sms"}
     assert agreement.reminder_detail == "discreet"
+    assert (agreement.reminder_channel, agreement.reminder_offsets) == ("sms", [2880, 120])
 
     # The therapist's own calendar, by its private address: Ana's session is matched.
     tab.goto(base + "/dashboard/calendar/")
