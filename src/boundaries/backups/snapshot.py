@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Protocol, TypeVar, cast
 
+from boundaries import clock
+from boundaries.audit import chain
+from boundaries.audit.signing import DEV_KEY_NAME, SigningKeyError, load_key_file
 from boundaries.backups import database
 from boundaries.backups.database import PostgresTarget, SnapshotError, SnapshotFacts
 from boundaries.backups.manifest import (
@@ -59,7 +62,7 @@ from boundaries.vault.crypto import (
     decrypt_stream,
     encrypt_stream,
 )
-from boundaries.vault.keys import Keyring
+from boundaries.vault.keys import Keyring, keyring_from_settings
 
 __all__ = [
     "CHUNK_SIZE",
@@ -233,9 +236,6 @@ def create_backup(
     """Write one encrypted snapshot of the database and vault files into ``output_dir``."""
     from django.conf import settings
     from django.db import connections
-
-    from boundaries import clock
-    from boundaries.vault.keys import keyring_from_settings
 
     report = reporter or _Silent()
     settings_dict = connections["default"].settings_dict
@@ -440,9 +440,6 @@ def _trusted_keys() -> dict[str, Any]:
     """The site's audit public key if its key file exists (never creates one)."""
     from django.conf import settings
 
-    from boundaries.audit import chain
-    from boundaries.audit.signing import DEV_KEY_NAME, SigningKeyError, load_key_file
-
     configured = getattr(settings, "AUDIT_SIGNING_KEY_FILE", "") or ""
     path = Path(configured) if configured else Path(settings.DATA_DIR) / DEV_KEY_NAME
     if not path.exists():
@@ -562,8 +559,6 @@ def checked(
     """
     from django.conf import settings
     from django.db import connections
-
-    from boundaries.vault.keys import keyring_from_settings
 
     report = reporter or _Silent()
     settings_dict = connections["default"].settings_dict

@@ -15,7 +15,9 @@ from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.errors import ActionError
+from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
+from boundaries.portal.tasks import notify_client_of_secure_message
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.models import (
@@ -115,8 +117,6 @@ def _store(client: Client, direction: str, text: str) -> SecureMessage:
 
 def do_send_from_client(client: Client, text: str) -> SecureMessage:
     """A client's secure message: stored sealed, and triaged like every channel (crisis first)."""
-    from boundaries.inbox.actions import Arrival, do_ingest
-
     with transaction.atomic():
         message = _store(client, SecureMessage.Direction.FROM_CLIENT, text)
         arrival = Arrival(
@@ -144,8 +144,6 @@ def do_send_from_client(client: Client, text: str) -> SecureMessage:
 
 def do_send_to_client(client: Client, text: str, *, actor: Any) -> SecureMessage:
     """The therapist's secure message; the client is told on an agreed channel, without content."""
-    from boundaries.portal.tasks import notify_client_of_secure_message
-
     with transaction.atomic():
         message = _store(client, SecureMessage.Direction.TO_CLIENT, text)
         record(

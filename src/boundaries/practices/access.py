@@ -3,6 +3,7 @@
 A therapist sees their practice's clients — all of them if their role allows,
 otherwise only their own. Anything else is a 404, never a 403, so that the
 existence of a record is not confirmed to someone who may not see it.
+The getters for inbound messages, which build on these, are in ``inbox.access``.
 """
 
 from __future__ import annotations
@@ -39,25 +40,4 @@ def get_client_for(user: Any, client_id: int) -> Client:
     try:
         return clients_for(user).get(pk=client_id)
     except Client.DoesNotExist:
-        raise Http404 from None
-
-
-def messages_for(user: Any) -> Any:
-    """Inbound messages this therapist may see: owners see all of the practice's;
-    others see their own clients' (unknown senders go to the practice's owners)."""
-    from boundaries.inbox.models import Message
-
-    therapist = therapist_for(user)
-    messages = Message.objects.filter(practice_id=therapist.practice_id)
-    if not therapist.sees_all_clients:
-        messages = messages.filter(client__therapist=therapist)
-    return messages
-
-
-def get_message_for(user: Any, message_id: int) -> Any:
-    from boundaries.inbox.models import Message
-
-    try:
-        return messages_for(user).get(pk=message_id)
-    except Message.DoesNotExist:
         raise Http404 from None

@@ -30,7 +30,6 @@ from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
     do_set_practice_limits,
-    note_inbound_limit,
 )
 
 __all__ = [
@@ -51,5 +50,4 @@ __all__ = [
     "do_set_emergency_contact",
     "do_set_practice_limits",
     "normalise_hostname",
-    "note_inbound_limit",
 ]
