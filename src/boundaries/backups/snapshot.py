@@ -62,6 +62,7 @@ from boundaries.vault.crypto import (
     decrypt_stream,
     encrypt_stream,
 )
+from boundaries.vault.files import HashingReader
 from boundaries.vault.keys import Keyring, keyring_from_settings
 
 __all__ = [
@@ -114,25 +115,19 @@ class _Silent:
         pass
 
 
-class _Reading(io.RawIOBase):
-    """Reads through to ``source``, hashing and reporting every byte."""
+class _Reading(HashingReader):
+    """Reads through to ``source``, hashing, counting and reporting every byte."""
 
     def __init__(self, source: IO[bytes], reporter: Reporter) -> None:
-        self.source = source
+        super().__init__(source)
         self.reporter = reporter
-        self.digest = hashlib.sha256()
         self.size = 0
 
-    def readable(self) -> bool:
-        return True
-
     def readinto(self, buffer: Any) -> int:
-        data = self.source.read(len(buffer))
-        buffer[: len(data)] = data
-        self.digest.update(data)
-        self.size += len(data)
-        self.reporter.advance(len(data))
-        return len(data)
+        count = super().readinto(buffer)
+        self.size += count
+        self.reporter.advance(count)
+        return count
 
 
 def _piped(produce: Callable[[BinaryIO], None], consume: Callable[[BinaryIO], _T]) -> _T:
