@@ -108,7 +108,7 @@ INSTALLED_APPS = [
     "boundaries.inbox",
     "boundaries.channels.sms",
     "boundaries.welfare",
-    "boundaries.exports",
+    "boundaries.platform_audit",
     "boundaries.portal",
     "boundaries.vault",
     "boundaries.records",

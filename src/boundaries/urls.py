@@ -10,7 +10,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("portal/", include("boundaries.portal.urls")),
     path("dashboard/welfare/", include("boundaries.welfare.urls")),
-    path("dashboard/exports/", include("boundaries.exports.urls")),
+    path("dashboard/exports/", include("boundaries.platform_audit.urls")),
     path("dashboard/", include("boundaries.dashboard.urls")),
     path("", include("boundaries.channels.urls")),
     path("", include("boundaries.site.urls")),

@@ -18,7 +18,7 @@ from django.db import models
 # migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
-from boundaries.core.exports import ExportReport
+from boundaries.core.platform_audit import ExportReport
 from boundaries.sealed import unseal_json
 
 

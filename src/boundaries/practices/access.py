@@ -8,12 +8,15 @@ The getters for inbound messages, which build on these, are in ``inbox.access``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from boundaries.practices.models import Client, Therapist
+
+M = TypeVar("M", bound=Model)
 
 
 def therapist_for(user: Any) -> Therapist:
@@ -28,16 +31,19 @@ def therapist_for(user: Any) -> Therapist:
     return therapist
 
 
-def clients_for(user: Any) -> QuerySet[Client]:
+def visible_to(user: Any, rows: QuerySet[M], *, therapist_field: str) -> QuerySet[M]:
+    """The practice's ``rows`` this therapist may see: all if their role allows, else
+    those whose ``therapist_field`` (a lookup such as ``client__therapist``) is them."""
     therapist = therapist_for(user)
-    clients = Client.objects.filter(practice_id=therapist.practice_id)
+    rows = rows.filter(practice_id=therapist.practice_id)
     if not therapist.sees_all_clients:
-        clients = clients.filter(therapist=therapist)
-    return clients
+        rows = rows.filter(**{therapist_field: therapist})
+    return rows
+
+
+def clients_for(user: Any) -> QuerySet[Client]:
+    return visible_to(user, Client.objects.all(), therapist_field="therapist")
 
 
 def get_client_for(user: Any, client_id: int) -> Client:
-    try:
-        return clients_for(user).get(pk=client_id)
-    except Client.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(clients_for(user), pk=client_id)
