@@ -140,7 +140,7 @@ def setup_database(env: dict[str, str]) -> None:
         env,
         "from django.core.management import call_command\n"
         "call_command('migrate', verbosity=0)\n"
-        "from boundaries.practices.demo import load_demo\n"
+        "from boundaries.demo import load_demo\n"
         "load_demo()\n"
         "from boundaries.inbox.models import Message\n"
         "Message.objects.all().delete()\n",

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.machine import command, describe  # noqa: E402 (path set up above)
-from boundaries.core.exports import RegisterClient, audit, read_export  # noqa: E402
+from boundaries.core.platform_audit import RegisterClient, audit, read_export  # noqa: E402
 
 FIRST = ["José", "Zoë", "Siobhán", "Ngozi", "Sam", "Léa", "Tomasz", "Priya", "Oliver", "Åsa"]
 LAST = ["García", "Lindqvist", "O'Connell", "Adeyemi", "Taylor", "Martin", "Wójcik", "Raman"]

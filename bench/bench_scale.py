@@ -168,9 +168,9 @@ def create_host(practices: int, clients_per_practice: int, progress: Any) -> dic
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
+    from boundaries.demo import demo_policy_source
     from boundaries.inbox.models import InboundRoute
     from boundaries.practices import actions
-    from boundaries.practices.demo import demo_policy_source
     from boundaries.practices.models import (
         Client,
         ClientContact,

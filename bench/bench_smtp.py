@@ -53,7 +53,7 @@ def setup_database(env: dict[str, str]) -> None:
     script = (
         "import django, os; django.setup();"
         "from django.core.management import call_command; call_command('migrate', verbosity=0);"
-        "from boundaries.practices.demo import load_demo; load_demo();"
+        "from boundaries.demo import load_demo; load_demo();"
         "from boundaries.inbox.models import InboundRoute, Message; Message.objects.all().delete()"
     )
     subprocess.run([sys.executable, "-c", script], env=env, check=True)

@@ -61,7 +61,7 @@ def charlie(db: Any) -> Any:
 
 @pytest.fixture
 def demo_practice(db: Any) -> Any:
-    from boundaries.practices.demo import load_demo
+    from boundaries.demo import load_demo
 
     practice, _ = load_demo()
     return practice

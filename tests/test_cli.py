@@ -99,7 +99,7 @@ def test_it_wants_all_of_the_bodys_details_or_none(tmp_path: Path) -> None:
 
 def test_it_checks_the_demo_practices_policy_as_valid(tmp_path: Path) -> None:
     from boundaries.core.policy.templates import demo_source
-    from boundaries.practices.demo import demo_policy_source
+    from boundaries.demo import demo_policy_source
 
     for name, text in [
         ("demo.toml", demo_policy_source()),

@@ -140,7 +140,7 @@ def test_it_shows_an_owner_every_client_and_a_therapist_only_their_own(
 
 
 def test_it_numbers_policy_versions_and_refuses_an_unchanged_one(demo_practice: Any) -> None:
-    from boundaries.practices.demo import demo_policy_source
+    from boundaries.demo import demo_policy_source
 
     current = demo_practice.current_policy()
     assert current.number == 1

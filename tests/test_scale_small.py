@@ -61,9 +61,9 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 @pytest.fixture
 def busy_practice(transactional_db: Any) -> Any:
+    from boundaries.demo import demo_policy_source
     from boundaries.inbox.models import InboundRoute
     from boundaries.practices import actions
-    from boundaries.practices.demo import demo_policy_source
     from boundaries.practices.models import Therapist
 
     practice = actions.do_create_practice(name="Scale Test Practice", country="GB", slug="scale")

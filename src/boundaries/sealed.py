@@ -6,6 +6,9 @@ import hashlib
 import json
 from typing import Any
 
+from boundaries.vault.crypto import decrypt_bytes, encrypt_bytes
+from boundaries.vault.keys import keyring_from_settings
+
 
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
@@ -16,16 +19,10 @@ def digest(value: Any) -> str:
 
 
 def seal_json(value: Any, *, object_id: str) -> bytes:
-    from boundaries.vault.crypto import encrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
-
     return encrypt_bytes(canonical(value), keyring=keyring_from_settings(), object_id=object_id)
 
 
 def unseal_json(blob: bytes, *, object_id: str) -> Any:
-    from boundaries.vault.crypto import decrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
-
     return json.loads(
         decrypt_bytes(bytes(blob), keyring=keyring_from_settings(), object_id=object_id)
     )

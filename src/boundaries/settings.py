@@ -109,7 +109,7 @@ INSTALLED_APPS = [
     "boundaries.channels.sms",
     "boundaries.reminders",
     "boundaries.welfare",
-    "boundaries.exports",
+    "boundaries.platform_audit",
     "boundaries.portal",
     "boundaries.vault",
     "boundaries.records",

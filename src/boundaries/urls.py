@@ -11,7 +11,7 @@ urlpatterns = [
     path("portal/", include("boundaries.portal.urls")),
     path("r/", include("boundaries.reminders.urls")),
     path("dashboard/welfare/", include("boundaries.welfare.urls")),
-    path("dashboard/exports/", include("boundaries.exports.urls")),
+    path("dashboard/exports/", include("boundaries.platform_audit.urls")),
     path("dashboard/", include("boundaries.dashboard.urls")),
     path("", include("boundaries.channels.urls")),
     path("", include("boundaries.site.urls")),

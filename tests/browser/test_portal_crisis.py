@@ -14,8 +14,8 @@ URGENT_TEXT = "I'm going to kill myself tonight"
 
 @pytest.fixture
 def rowan(practice: Any, alice: Any) -> Any:
+    from boundaries.demo import demo_policy_source
     from boundaries.practices import actions
-    from boundaries.practices.demo import demo_policy_source
 
     actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")
     client = actions.do_add_client(

@@ -12,8 +12,8 @@ import pytest
 
 def alder_practice() -> tuple[Any, Any]:
     """Alder practice with a published policy and its owner, Alice: each channel's start."""
+    from boundaries.demo import demo_policy_source
     from boundaries.practices import actions
-    from boundaries.practices.demo import demo_policy_source
     from boundaries.practices.models import Therapist
 
     practice = actions.do_create_practice(name="Alder Tree Counselling", country="GB", slug="alder")

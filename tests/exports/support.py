@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from boundaries.core.exports import RegisterClient
+from boundaries.core.platform_audit import RegisterClient
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "exports"
 

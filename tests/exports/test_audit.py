@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from boundaries.core.exports import (
+from boundaries.core.platform_audit import (
     ClientIndex,
     ExportReport,
     Finding,

@@ -1,4 +1,4 @@
-"""``boundaries exports import``: a summary; exit 1 for clients or incomplete, 2 for bad input."""
+"""``boundaries platform-audit import``: a summary; exit 1 for clients or incomplete, 2 if bad."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from boundaries.cli.app import app
-from boundaries.exports.models import ExportAudit
+from boundaries.platform_audit.models import ExportAudit
 from boundaries.practices import actions as practice_actions
 from tests.exports.support import zip_folder, zip_members
 
@@ -29,7 +29,7 @@ def jose(practice: Any, alice: Any) -> Any:
 
 
 def run(path: Path, *extra: str) -> Any:
-    args = ["exports", "import", str(path), "--practice", "alder", "--therapist", "alice"]
+    args = ["platform-audit", "import", str(path), "--practice", "alder", "--therapist", "alice"]
     return runner.invoke(app, [*args, *extra])
 
 

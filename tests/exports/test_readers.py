@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from boundaries.core.exports import (
+from boundaries.core.platform_audit import (
     Person,
     Platform,
     Section,

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from boundaries.audit.models import AuditEntry
 from boundaries.errors import ActionError
-from boundaries.exports.actions import do_import_export
-from boundaries.exports.models import ExportAudit, ImmutableAuditError
+from boundaries.platform_audit.actions import do_import_export
+from boundaries.platform_audit.models import ExportAudit, ImmutableAuditError
 from boundaries.practices import actions as practice_actions
 from boundaries.practices.models import Client
 from tests.exports.support import zip_folder, zip_members

@@ -1,4 +1,4 @@
-"""Bad input to the practice, client, agreement, calendar, IMAP and exports commands.
+"""Bad input to the practice, client, agreement, calendar, IMAP and platform-audit commands.
 
 The same check as ``test_bad_input.py``, on the cases about the practice's
 register, in a module of their own so that pytest-xdist runs the two side by side.

@@ -221,10 +221,12 @@ VALID: tuple[Scenario, ...] = (
     one("audit-checkpoint", "audit", "checkpoint", expect=("signed checkpoint at seq",)),
     one("audit-generate-key", "audit", "generate-key", "signing.key",
         expect=("wrote signing.key",), files=("signing.key",)),
-    # -- backups and exports
+    # -- backups and platform audits
     one("backup", "backup", "--output", "backups", expect=("Backup written",)),
     Scenario("restore", (Step(("backup", "-o", "backups")), Step(_the_backup)),
              expect=("Restored the database and vault files",), command="restore"),
+    one("platform-audit-import", "platform-audit", "import", "in/linkedin.zip",
+        "--practice", "riverside", "--therapist", "demo", expect=("All clear",)),
     one("exports-import", "exports", "import", "in/linkedin.zip", "--practice", "riverside",
         "--therapist", "demo", expect=("All clear",)),
 )

@@ -127,7 +127,7 @@ def test_it_adds_a_policy_question_to_the_next_session(rowan: Any) -> None:
 def test_it_asks_for_and_records_acknowledgement_of_a_new_version(
     rowan: Any, demo_practice: Any
 ) -> None:
-    from boundaries.practices.demo import demo_policy_source
+    from boundaries.demo import demo_policy_source
 
     changed = demo_policy_source().replace("Riverside Talking Therapy", "Riverside Therapy", 1)
     actions.do_publish_policy(demo_practice, source=changed, summary="Shorter name")

@@ -23,6 +23,7 @@ from django.urls import reverse_lazy
 from boundaries.accounts.security import login_throttled, note_attempt
 from boundaries.audit.log import record
 from boundaries.links import site_url
+from boundaries.practices.models import Therapist
 
 #: Throttling key for reset requests: kept apart from usernames so one cannot lock the other.
 _PREFIX = "password-reset:"
@@ -58,8 +59,6 @@ class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
     post_reset_login = False  # sign in as usual afterwards: password, then code
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
-        from boundaries.practices.models import Therapist
-
         with transaction.atomic():
             response = super().form_valid(form)
             therapist = Therapist.objects.filter(user=form.user).select_related("practice").first()

@@ -23,8 +23,6 @@ from boundaries.sql import insert_all
 if TYPE_CHECKING:
     from django.db.models import Model
 
-    from boundaries.practices.models import Practice
-
 __all__ = ["append", "entry", "record"]
 
 
@@ -32,7 +30,7 @@ def record(
     *,
     action: str,
     obj: Model | None = None,
-    practice: Practice | None,
+    practice: Model | None,  # a Practice (the audit floor sits below practices)
     actor: Any = None,  # a User, an AnonymousUser or None
     actor_label: str = "",
     reason: str = "",
@@ -62,7 +60,7 @@ def entry(
     *,
     action: str,
     obj: Model | None = None,
-    practice: Practice | None,
+    practice: Model | None,  # a Practice (the audit floor sits below practices)
     actor: Any = None,
     actor_label: str = "",
     reason: str = "",
@@ -74,7 +72,7 @@ def entry(
     user = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user is not None else "system")
     return AuditEntry(
-        practice=practice,
+        practice_id=practice.pk if practice is not None else None,
         actor=user,
         actor_label=label[:120],
         action=action,

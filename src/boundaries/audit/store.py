@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection
 from boundaries.audit import chain
 from boundaries.audit.chain import ChainVerifier, Checkpoint, Problem
 from boundaries.audit.models import AuditCheckpoint, AuditEntry, ChainHead
+from boundaries.audit.signing import signing_key
 
 __all__ = [
     "AuditChainError",
@@ -341,8 +342,6 @@ def write_checkpoint(now: Any, private_key: Any = None) -> AuditCheckpoint | Non
     Returns None when there is nothing new to sign. Raises ``AuditChainError``
     rather than sign over a chain that does not verify.
     """
-    from boundaries.audit.signing import signing_key
-
     key = private_key if private_key is not None else signing_key()
     public = key.public_key()
     head = ChainHead.objects.filter(pk=1).first()

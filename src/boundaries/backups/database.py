@@ -32,6 +32,7 @@ from typing import Any, Protocol
 import psycopg
 
 from boundaries.audit import chain
+from boundaries.audit.models import AuditCheckpoint, AuditEntry, ChainHead
 from boundaries.backups.manifest import ChainHeadInfo
 
 __all__ = [
@@ -90,8 +91,6 @@ def engine_of(settings_dict: Mapping[str, Any]) -> str:
 
 
 def _tables() -> tuple[str, str, str]:
-    from boundaries.audit.models import AuditCheckpoint, AuditEntry, ChainHead
-
     return (
         AuditEntry._meta.db_table,
         ChainHead._meta.db_table,

@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Protocol, TypeVar, cast
 
+from boundaries import clock
+from boundaries.audit import chain
+from boundaries.audit.signing import DEV_KEY_NAME, SigningKeyError, load_key_file
 from boundaries.backups import database
 from boundaries.backups.database import PostgresTarget, SnapshotError, SnapshotFacts
 from boundaries.backups.manifest import (
@@ -59,7 +62,8 @@ from boundaries.vault.crypto import (
     decrypt_stream,
     encrypt_stream,
 )
-from boundaries.vault.keys import Keyring
+from boundaries.vault.files import HashingReader
+from boundaries.vault.keys import Keyring, keyring_from_settings
 
 __all__ = [
     "CHUNK_SIZE",
@@ -111,25 +115,19 @@ class _Silent:
         pass
 
 
-class _Reading(io.RawIOBase):
-    """Reads through to ``source``, hashing and reporting every byte."""
+class _Reading(HashingReader):
+    """Reads through to ``source``, hashing, counting and reporting every byte."""
 
     def __init__(self, source: IO[bytes], reporter: Reporter) -> None:
-        self.source = source
+        super().__init__(source)
         self.reporter = reporter
-        self.digest = hashlib.sha256()
         self.size = 0
 
-    def readable(self) -> bool:
-        return True
-
     def readinto(self, buffer: Any) -> int:
-        data = self.source.read(len(buffer))
-        buffer[: len(data)] = data
-        self.digest.update(data)
-        self.size += len(data)
-        self.reporter.advance(len(data))
-        return len(data)
+        count = super().readinto(buffer)
+        self.size += count
+        self.reporter.advance(count)
+        return count
 
 
 def _piped(produce: Callable[[BinaryIO], None], consume: Callable[[BinaryIO], _T]) -> _T:
@@ -233,9 +231,6 @@ def create_backup(
     """Write one encrypted snapshot of the database and vault files into ``output_dir``."""
     from django.conf import settings
     from django.db import connections
-
-    from boundaries import clock
-    from boundaries.vault.keys import keyring_from_settings
 
     report = reporter or _Silent()
     settings_dict = connections["default"].settings_dict
@@ -440,9 +435,6 @@ def _trusted_keys() -> dict[str, Any]:
     """The site's audit public key if its key file exists (never creates one)."""
     from django.conf import settings
 
-    from boundaries.audit import chain
-    from boundaries.audit.signing import DEV_KEY_NAME, SigningKeyError, load_key_file
-
     configured = getattr(settings, "AUDIT_SIGNING_KEY_FILE", "") or ""
     path = Path(configured) if configured else Path(settings.DATA_DIR) / DEV_KEY_NAME
     if not path.exists():
@@ -562,8 +554,6 @@ def checked(
     """
     from django.conf import settings
     from django.db import connections
-
-    from boundaries.vault.keys import keyring_from_settings
 
     report = reporter or _Silent()
     settings_dict = connections["default"].settings_dict

@@ -23,6 +23,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from boundaries.backups.snapshot import BackupError, RestoreRefusedError, checked, create_backup
 from boundaries.cli.output import EXIT_BAD_INPUT
 from boundaries.cli.output import err as _err
 from boundaries.cli.output import fail as _fail
@@ -83,7 +84,6 @@ def backup(
 ) -> None:
     """Write one encrypted snapshot of the database and the vault files."""
     # Imported on use: the snapshot code loads psycopg, a tenth of every command's start-up.
-    from boundaries.backups.snapshot import BackupError, create_backup
 
     try:
         with _bar() as (_, reporter):
@@ -110,7 +110,6 @@ def restore(
     Stop the web process, the worker and the scheduler first.
     """
     # Imported on use: the snapshot code loads psycopg, a tenth of every command's start-up.
-    from boundaries.backups.snapshot import RestoreRefusedError, checked
 
     try:
         with _bar() as (progress, reporter), checked(file, reporter=reporter) as snapshot:

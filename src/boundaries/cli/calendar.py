@@ -8,6 +8,7 @@ import typer
 
 from boundaries.cli.inputs import PracticeOpt, bad_input_is_one_line, get_practice
 from boundaries.cli.output import EXIT_BAD_INPUT, err, out
+from boundaries.practices.calendar import import_ics
 
 __all__ = ["app"]
 
@@ -18,7 +19,6 @@ app = typer.Typer(help="Appointments from the practice's calendar.")
 def calendar_import(file: Path, practice: PracticeOpt = None) -> None:
     """Import appointment times from a .ics export; attendees are matched by email."""
     # Imported on use: icalendar adds a twentieth to every command's start-up.
-    from boundaries.practices.calendar import import_ics
 
     with bad_input_is_one_line():
         data = file.read_bytes()

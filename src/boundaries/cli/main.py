@@ -34,7 +34,6 @@ def setup_django() -> None:
 
 def main() -> None:
     setup_django()
-    # Imported here, not at the top: every command module imports models, which need Django set up.
-    from boundaries.cli.app import app
+    from boundaries.cli.app import app  # start-up order: command modules import models
 
     app()

@@ -25,7 +25,7 @@ from boundaries.channels.email.smtpd import make_controller, raise_open_files_li
 from boundaries.cli.inputs import port_number, process_count, seconds
 from boundaries.cli.output import fail, out
 from boundaries.core.classifier import load_default_classifier
-from boundaries.practices.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from boundaries.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.records.scheduling import run_due
 
 __all__ = ["app"]

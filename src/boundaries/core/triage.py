@@ -39,6 +39,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from boundaries.core.classifier import load_default_classifier
 from boundaries.core.classifier.base import Classification, Classifier
 from boundaries.core.policy.model import Policy
 from boundaries.core.types import (
@@ -393,8 +394,6 @@ def decide(
 ) -> Decision:
     """Decide what happens to ``message``. Pure: the same inputs give the same decision."""
     if classifier is None:
-        from boundaries.core.classifier import load_default_classifier
-
         classifier = load_default_classifier()
     classification = classifier.classify(message.text, message.subject)
     risk = _risk(classification, message)

@@ -20,6 +20,7 @@ from boundaries.core.guard import (
     RecipientStatus,
     check,
 )
+from boundaries.core.policy.templates import demo_policy
 from boundaries.inbox.triage import policy_for, sender_context
 from boundaries.practices.models import Client
 
@@ -35,8 +36,6 @@ class GuardRefusal(Exception):  # noqa: N818 - a refusal the therapist sees, not
 def guard_for_client(
     client: Client, channel: OutboundChannel, text: str, subject: str = ""
 ) -> GuardResult:
-    from boundaries.core.policy.templates import demo_policy
-
     policy = policy_for(client.practice) or demo_policy(client.practice.country)
     context = sender_context(client.practice, client)
     status = {

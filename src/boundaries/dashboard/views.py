@@ -33,6 +33,7 @@ from boundaries.dashboard import charts
 from boundaries.dashboard.outbound import GuardRefusal, clear_to_send, guard_for_client
 from boundaries.data_rights.export import do_export_client, export_filename
 from boundaries.errors import ActionError
+from boundaries.inbox.access import get_message_for, messages_for
 from boundaries.inbox.delivery import RetryLaterError
 from boundaries.inbox.models import ActionRun, Alert
 from boundaries.inbox.reviewing import (
@@ -50,8 +51,6 @@ from boundaries.portal.views import file_response
 from boundaries.practices.access import (
     clients_for,
     get_client_for,
-    get_message_for,
-    messages_for,
     therapist_for,
 )
 from boundaries.practices.emergency import emergency_contact_of

@@ -30,11 +30,12 @@ from boundaries.core.policy.templates import demo_policy
 from boundaries.core.triage import decide
 from boundaries.core.types import Action, Decision, InboundMessage, Label
 from boundaries.inbox.identity import fingerprint
+from boundaries.inbox.limits import note_inbound_limit
 from boundaries.inbox.models import ActionRun, Alert, Message, Review
 from boundaries.inbox.sealing import Content, seal, unseal
+from boundaries.inbox.tasks import carry_out
 from boundaries.inbox.triage import find_clients, policy_for, sender_contexts
 from boundaries.practices.actions.agenda import agenda_entries, agenda_items
-from boundaries.practices.actions.practices import note_inbound_limit
 from boundaries.practices.models import AgendaItem, Client, Practice
 from boundaries.queue import enqueue_many
 from boundaries.sql import insert_all, placeholders
@@ -384,8 +385,6 @@ def _triage(
 
 def _store(items: list[_Triaged]) -> None:
     """Write the messages, their actions, alerts, reviews, agenda items, audit entries and tasks."""
-    from boundaries.inbox.tasks import carry_out
-
     now = clock.now()
     with transaction.atomic():
         # Over the practice's daily limit a message is still stored, triaged and acted

@@ -88,7 +88,7 @@ class Message(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TRIAGED)
     # The practice's daily message limit was reached when this arrived. Such a message is
     # still stored, triaged and acted on (a crisis is never dropped); the flag tells the
-    # operator, who is also told in the logs (practices.actions.practices.note_inbound_limit).
+    # operator, who is also told in the logs (inbox.limits.note_inbound_limit).
     over_daily_limit = models.BooleanField(default=False)
 
     class Meta:

@@ -1,7 +1,7 @@
 """What the therapist does with what triage raised: acknowledge or judge an alert, review a concern.
 
 Each ``do_*`` changes its row and appends its audit entry in one transaction.
-Callers pass a message they reached through ``practices.access.get_message_for``
+Callers pass a message they reached through ``inbox.access.get_message_for``
 (so "may this person see it?" was answered there, with a 404); these functions
 check only that the message has the row they change.
 

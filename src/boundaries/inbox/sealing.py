@@ -12,6 +12,9 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from boundaries.vault.crypto import decrypt_bytes, encrypt_bytes
+from boundaries.vault.keys import keyring_from_settings
+
 _LENGTH = struct.Struct(">I")
 
 
@@ -41,8 +44,6 @@ def seal(content: Content, *, practice_id: int, content_hash: str) -> bytes:
         ensure_ascii=False,
     ).encode()
     plain = _LENGTH.pack(len(meta)) + meta + content.raw
-    from boundaries.vault.crypto import encrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
 
     return encrypt_bytes(
         plain, keyring=keyring_from_settings(), object_id=object_id(practice_id, content_hash)
@@ -50,9 +51,6 @@ def seal(content: Content, *, practice_id: int, content_hash: str) -> bytes:
 
 
 def unseal(blob: bytes, *, practice_id: int, content_hash: str) -> Content:
-    from boundaries.vault.crypto import decrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
-
     plain = decrypt_bytes(
         bytes(blob), keyring=keyring_from_settings(), object_id=object_id(practice_id, content_hash)
     )

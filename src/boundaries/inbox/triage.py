@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 
 from boundaries.core.policy.model import Policy
+from boundaries.core.policy.versions import policy_from_dict
 from boundaries.core.types import (
     AgreementTerms,
     Channel,
@@ -16,7 +17,13 @@ from boundaries.core.types import (
     SenderContext,
     SenderStatus,
 )
-from boundaries.practices.models import Client, ClientContact, Practice, current_agreements
+from boundaries.practices.models import (
+    Client,
+    ClientContact,
+    PolicyVersion,
+    Practice,
+    current_agreements,
+)
 from boundaries.sql import placeholders
 
 _KIND_BY_CHANNEL = {
@@ -121,9 +128,6 @@ def sender_contexts(senders: Sequence[tuple[Practice, Client | None]]) -> list[S
 
 @functools.lru_cache(maxsize=256)
 def _policy_version(practice_id: int, number: int, content_hash: str) -> Policy:
-    from boundaries.core.policy.versions import policy_from_dict
-    from boundaries.practices.models import PolicyVersion
-
     version = PolicyVersion.objects.get(practice_id=practice_id, number=number)
     return policy_from_dict(version.data)
 
@@ -134,8 +138,6 @@ def policy_for(practice: Practice) -> Policy | None:
     Asked for every batch of arriving messages, so the one-row look-up is written
     out rather than built by the ORM each time.
     """
-    from boundaries.practices.models import PolicyVersion
-
     table = connection.ops.quote_name(PolicyVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

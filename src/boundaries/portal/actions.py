@@ -17,8 +17,9 @@ from boundaries.audit.log import record
 from boundaries.audit.models import AuditEntry
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.errors import ActionError
+from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
-from boundaries.portal.tasks import remind_clients_of_policy
+from boundaries.portal.tasks import notify_client_of_secure_message, remind_clients_of_policy
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.models import (
@@ -118,8 +119,6 @@ def _store(client: Client, direction: str, text: str) -> SecureMessage:
 
 def do_send_from_client(client: Client, text: str) -> SecureMessage:
     """A client's secure message: stored sealed, and triaged like every channel (crisis first)."""
-    from boundaries.inbox.actions import Arrival, do_ingest
-
     with transaction.atomic():
         message = _store(client, SecureMessage.Direction.FROM_CLIENT, text)
         arrival = Arrival(
@@ -147,8 +146,6 @@ def do_send_from_client(client: Client, text: str) -> SecureMessage:
 
 def do_send_to_client(client: Client, text: str, *, actor: Any) -> SecureMessage:
     """The therapist's secure message; the client is told on an agreed channel, without content."""
-    from boundaries.portal.tasks import notify_client_of_secure_message
-
     with transaction.atomic():
         message = _store(client, SecureMessage.Direction.TO_CLIENT, text)
         record(

@@ -6,7 +6,10 @@ import logging
 
 from django_tasks import task
 
+from boundaries.channels.registry import NOTICE_SENDERS
+from boundaries.inbox.delivery import RetryLaterError
 from boundaries.portal.models import SecureMessage
+from boundaries.practices.models import Client, ClientContact, PolicyVersion
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +25,6 @@ POLICY_REMINDER = (
 
 def notify(client: object, text: str, subject: str) -> str:
     """Send ``text`` to the client on an agreed channel (email, then SMS). Returns which."""
-    from boundaries.channels.registry import NOTICE_SENDERS
-    from boundaries.inbox.delivery import RetryLaterError
-    from boundaries.practices.models import Client, ClientContact
-
     assert isinstance(client, Client)
     agreement = client.current_agreement()
     agreed = set(agreement.channels) if agreement else set()
@@ -59,8 +58,6 @@ def notify_client_of_secure_message(message_id: int) -> str:
 
 @task()
 def notify_clients_of_new_policy(version_id: int) -> int:
-    from boundaries.practices.models import Client, PolicyVersion
-
     version = PolicyVersion.objects.select_related("practice").get(pk=version_id)
     text = NEW_POLICY.format(practice=version.practice.name)
     sent = 0

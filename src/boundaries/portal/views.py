@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries import clock
 from boundaries.accounts.security import start_session
+from boundaries.audit.log import record
 from boundaries.core.reminders import ReminderAnswer
 from boundaries.core.types import AgreedChannel, RiskLevel
 from boundaries.errors import ActionError
@@ -24,6 +25,8 @@ from boundaries.portal.crisis import crisis_panel
 from boundaries.practices.models import AgendaItem, Client, Practice
 from boundaries.reminders.answers import answer_text, do_answer, when_of
 from boundaries.reminders.models import Reminder
+from boundaries.vault.files import NotCleanError, filename, open_decrypted, store_file
+from boundaries.vault.sanitize import UploadRejectedError
 
 View = Callable[..., HttpResponseBase]
 
@@ -254,9 +257,6 @@ def file_response(obj: Any, actor: Any, practice: Any) -> HttpResponseBase:
     from django.db import transaction
     from django.http import FileResponse
 
-    from boundaries.audit.log import record
-    from boundaries.vault.files import NotCleanError, filename, open_decrypted
-
     try:
         handle = open_decrypted(obj)
     except NotCleanError:
@@ -275,9 +275,6 @@ def file_response(obj: Any, actor: Any, practice: Any) -> HttpResponseBase:
 
 @client_required
 def files(request: HttpRequest) -> HttpResponse:
-    from boundaries.vault.files import filename, store_file
-    from boundaries.vault.sanitize import UploadRejectedError
-
     client = current_client(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     problem = ""

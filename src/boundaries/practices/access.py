@@ -3,16 +3,20 @@
 A therapist sees their practice's clients — all of them if their role allows,
 otherwise only their own. Anything else is a 404, never a 403, so that the
 existence of a record is not confirmed to someone who may not see it.
+The getters for inbound messages, which build on these, are in ``inbox.access``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from boundaries.practices.models import Client, Therapist
+
+M = TypeVar("M", bound=Model)
 
 
 def therapist_for(user: Any) -> Therapist:
@@ -27,37 +31,19 @@ def therapist_for(user: Any) -> Therapist:
     return therapist
 
 
-def clients_for(user: Any) -> QuerySet[Client]:
+def visible_to(user: Any, rows: QuerySet[M], *, therapist_field: str) -> QuerySet[M]:
+    """The practice's ``rows`` this therapist may see: all if their role allows, else
+    those whose ``therapist_field`` (a lookup such as ``client__therapist``) is them."""
     therapist = therapist_for(user)
-    clients = Client.objects.filter(practice_id=therapist.practice_id)
+    rows = rows.filter(practice_id=therapist.practice_id)
     if not therapist.sees_all_clients:
-        clients = clients.filter(therapist=therapist)
-    return clients
+        rows = rows.filter(**{therapist_field: therapist})
+    return rows
+
+
+def clients_for(user: Any) -> QuerySet[Client]:
+    return visible_to(user, Client.objects.all(), therapist_field="therapist")
 
 
 def get_client_for(user: Any, client_id: int) -> Client:
-    try:
-        return clients_for(user).get(pk=client_id)
-    except Client.DoesNotExist:
-        raise Http404 from None
-
-
-def messages_for(user: Any) -> Any:
-    """Inbound messages this therapist may see: owners see all of the practice's;
-    others see their own clients' (unknown senders go to the practice's owners)."""
-    from boundaries.inbox.models import Message
-
-    therapist = therapist_for(user)
-    messages = Message.objects.filter(practice_id=therapist.practice_id)
-    if not therapist.sees_all_clients:
-        messages = messages.filter(client__therapist=therapist)
-    return messages
-
-
-def get_message_for(user: Any, message_id: int) -> Any:
-    from boundaries.inbox.models import Message
-
-    try:
-        return messages_for(user).get(pk=message_id)
-    except Message.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(clients_for(user), pk=client_id)

@@ -15,6 +15,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from boundaries.practices.models import Practice
+
 __all__ = ["KEPT_MODELS", "path_to_practice", "practice_scoped_models"]
 
 # The audit log is never deleted or changed; its entries keep pointing at the practice.
@@ -32,8 +34,6 @@ def _foreign_keys(model: type[models.Model]) -> list[models.ForeignKey[models.Mo
 
 def path_to_practice(model: type[models.Model], depth: int = 0) -> str | None:
     """The lookup from ``model`` to its practice (``"client__practice"``), or None."""
-    from boundaries.practices.models import Practice
-
     if depth > MAX_DEPTH:
         return None
     keys = _foreign_keys(model)
@@ -59,8 +59,6 @@ def practice_scoped_models() -> tuple[tuple[type[models.Model], str], ...]:
 
     ``Practice`` itself is listed with an empty lookup.
     """
-    from boundaries.practices.models import Practice
-
     found: list[tuple[type[models.Model], str]] = [(Practice, "")]
     for model in apps.get_models():
         if model is Practice or model._meta.label_lower in KEPT_MODELS:

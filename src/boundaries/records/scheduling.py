@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
+from boundaries import clock
+from boundaries.audit.store import write_checkpoint
+from boundaries.backups.scheduled import run_scheduled_backup
 from boundaries.inbox.digests import review_digest_job
 from boundaries.practices.calendar_subscriptions import REFRESH_EVERY, refresh_calendars_job
 from boundaries.records.models import JobRun
+from boundaries.records.retention import apply_retention
 from boundaries.reminders.sending import reminders_job
 
 
 @task()
 def retention_job() -> dict[str, int]:
-    from boundaries import clock
-    from boundaries.records.retention import apply_retention
-
     report = apply_retention(clock.now())
     return {
         "messages": report.messages_deleted,
@@ -36,18 +37,12 @@ def retention_job() -> dict[str, int]:
 
 @task()
 def audit_checkpoint_job() -> dict[str, int | None]:
-    from boundaries import clock
-    from boundaries.audit.store import write_checkpoint
-
     checkpoint = write_checkpoint(clock.now())
     return {"seq": checkpoint.seq if checkpoint is not None else None}
 
 
 @task()
 def backup_job() -> dict[str, object]:
-    from boundaries import clock
-    from boundaries.backups.scheduled import run_scheduled_backup
-
     report = run_scheduled_backup(clock.now())
     return {
         "path": str(report.backup.path),

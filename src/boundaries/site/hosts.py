@@ -23,13 +23,14 @@ webhooks answer only on the installation's own names, so a practice's domain
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port, validate_host
 
+from boundaries.practices.actions.domains import django_host_patterns
 from boundaries.practices.models import Practice, PracticeDomain
 
 __all__ = [
@@ -41,11 +42,6 @@ __all__ = [
 
 #: What a practice's own domain serves: the public site and its feeds only.
 PRACTICE_DOMAIN_URLCONF = "boundaries.site.domain_urls"
-
-
-def django_host_patterns(patterns: Iterable[str]) -> list[str]:
-    """``*.example.net`` (as operators often write it) becomes Django's ``.example.net``."""
-    return [p[1:] if p.startswith("*.") else p for p in (q.strip().lower() for q in patterns) if p]
 
 
 class PracticeHostMiddleware:

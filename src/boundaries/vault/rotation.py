@@ -20,7 +20,9 @@ from django.db import transaction
 
 from boundaries.audit.log import record
 from boundaries.vault.crypto import HEADER_SIZE, parse_header, rewrap, rewrap_blob
+from boundaries.vault.files import vault_storage
 from boundaries.vault.keys import Keyring
+from boundaries.vault.models import VaultObject
 
 # Every sealed column: (app label, model, field). A test fails when a model gains a
 # binary column named ``sealed*`` that is not listed here (tests/test_vault_rotation.py).
@@ -63,9 +65,6 @@ def _rows() -> Iterator[tuple[Any, str, int, bytes]]:
 
 def rotate(keyring: Keyring, *, step: Callable[[], None] = lambda: None) -> RotationReport:
     """Rewrap everything not under ``keyring``'s primary key (old keys must be in the keyring)."""
-    from boundaries.vault.files import vault_storage
-    from boundaries.vault.models import VaultObject
-
     report = RotationReport()
     for model, field, pk, blob in _rows():
         if _needs(blob, keyring):

@@ -21,6 +21,8 @@ from imapclient import IMAPClient
 from boundaries import clock
 from boundaries.channels.email.ingest import ingest_raw_email
 from boundaries.core.types import Action
+from boundaries.vault.crypto import decrypt_bytes, encrypt_bytes
+from boundaries.vault.keys import keyring_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +38,6 @@ class PollResult:
 
 
 def _password(account: Any) -> str:
-    from boundaries.vault.crypto import decrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
-
     return decrypt_bytes(
         bytes(account.sealed_password),
         keyring=keyring_from_settings(),
@@ -47,9 +46,6 @@ def _password(account: Any) -> str:
 
 
 def seal_password(practice_id: int, username: str, password: str) -> bytes:
-    from boundaries.vault.crypto import encrypt_bytes
-    from boundaries.vault.keys import keyring_from_settings
-
     return encrypt_bytes(
         password.encode(),
         keyring=keyring_from_settings(),

@@ -6,19 +6,16 @@ from typing import Any
 
 from boundaries import clock
 from boundaries.channels.email.parse import parse_email
+from boundaries.inbox.actions import Arrival, do_ingest
 
 
 def ingest_raw_email(practice: Any, raw: bytes, *, envelope_sender: str = "") -> Any:
     """Parse and ingest one message for one practice; returns inbox ``Ingested``."""
-    from boundaries.inbox.actions import do_ingest
-
     return do_ingest(practice, arrival_from_email(raw, envelope_sender=envelope_sender))
 
 
 def arrival_from_email(raw: bytes, *, envelope_sender: str = "") -> Any:
     """The inbox ``Arrival`` for raw RFC 5322 bytes (the parser never raises)."""
-    from boundaries.inbox.actions import Arrival
-
     parsed = parse_email(raw, now=clock.now())
     sender = envelope_sender.strip().lower()
     return Arrival(

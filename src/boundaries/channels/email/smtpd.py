@@ -43,6 +43,10 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connections
 
+from boundaries.channels.email.ingest import arrival_from_email
+from boundaries.inbox.actions import do_ingest_many
+from boundaries.inbox.models import InboundRoute
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -80,8 +84,6 @@ class Delivery:
 
 def practices_by_recipient(recipients: Iterable[str]) -> dict[str, list[Any]]:
     """For each recipient (normalised), the practices its address or its @domain routes to."""
-    from boundaries.inbox.models import InboundRoute
-
     keys = {_normal(recipient): _route_keys(recipient) for recipient in recipients}
     wanted = {key for both in keys.values() for key in both}
     routes = InboundRoute.objects.filter(kind=InboundRoute.Kind.EMAIL, address__in=wanted)
@@ -140,9 +142,6 @@ def ingest_emails(deliveries: list[Delivery]) -> list[int | Exception]:
 
 
 def _ingest_together(deliveries: list[Delivery]) -> list[int]:
-    from boundaries.channels.email.ingest import arrival_from_email
-    from boundaries.inbox.actions import do_ingest_many
-
     practices = practices_by_recipient(
         {recipient for delivery in deliveries for recipient in delivery.recipients}
     )

@@ -9,7 +9,9 @@ from boundaries.channels.meta.media import MediaError, fetch_media, media_refs, 
 from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import unseal
+from boundaries.vault.files import store_file
 from boundaries.vault.models import VaultObject
+from boundaries.vault.sanitize import UploadRejectedError
 
 
 @task()
@@ -22,9 +24,6 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     or storage limit, an expired link) is named in the audit entry, and the
     message itself still says the client sent an attachment.
     """
-    from boundaries.vault.files import store_file
-    from boundaries.vault.sanitize import UploadRejectedError
-
     message = Message.objects.select_related("practice", "client").get(pk=message_id)
     if message.client is None:
         return

@@ -26,6 +26,8 @@ from django.views.decorators.http import require_http_methods
 from boundaries import clock
 from boundaries.channels.meta.parse import MetaEvent, MetaFormatError, parse_webhook
 from boundaries.channels.meta.signature import is_valid_signature, verify_challenge
+from boundaries.channels.meta.tasks import move_media_to_vault
+from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.practices.models import Practice
 
@@ -83,9 +85,6 @@ def _all_new(events: tuple[MetaEvent, ...]) -> bool:
 
 
 def _ingest(events: tuple[MetaEvent, ...]) -> Counter[str]:
-    from boundaries.channels.meta.tasks import move_media_to_vault
-    from boundaries.inbox.actions import Arrival, do_ingest
-
     routes = _routes(events)
     outcome: Counter[str] = Counter()
     for event in events:

@@ -15,8 +15,12 @@ from boundaries.audit.log import record
 from boundaries.channels.sms.models import SmsOptOut, number_digest
 from boundaries.channels.sms.parse import Keyword
 from boundaries.channels.sms.senders import answering_in_twiml
+from boundaries.core.policy.templates import demo_policy
+from boundaries.inbox.delivery import Skip
 from boundaries.inbox.models import ActionRun, Message
 from boundaries.inbox.sealing import unseal
+from boundaries.inbox.tasks import REPLY_ACTIONS, send_reply
+from boundaries.inbox.triage import policy_for
 from boundaries.practices.models import Practice
 
 __all__ = ["do_answer_in_twiml", "do_record_sms_keyword", "do_skip_replies", "help_text"]
@@ -60,9 +64,6 @@ def help_text(practice: Practice, country: str) -> str:
 
     ``country`` picks the crisis resources (the sender's, when the register knows it).
     """
-    from boundaries.core.policy.templates import demo_policy
-    from boundaries.inbox.triage import policy_for
-
     policy = policy_for(practice)
     phone = f" To reach us, call {_display(policy.practice.phone)}." if policy else ""
     # Without a published policy the country template still knows the crisis lines.
@@ -81,9 +82,6 @@ def do_answer_in_twiml(message: Message) -> str:
     replaced by the TwiML answer. When it says no, the action stays pending and
     the worker records why.
     """
-    from boundaries.inbox.delivery import Skip
-    from boundaries.inbox.tasks import REPLY_ACTIONS, send_reply
-
     pending = {
         run.action: run
         for run in ActionRun.objects.select_for_update().filter(
@@ -124,8 +122,6 @@ def do_answer_in_twiml(message: Message) -> str:
 
 def do_skip_replies(message: Message, reason: str) -> int:
     """Mark the decision's pending replies skipped (a carrier keyword gets no other answer)."""
-    from boundaries.inbox.tasks import REPLY_ACTIONS
-
     runs = list(
         ActionRun.objects.select_for_update().filter(
             message=message,

@@ -12,7 +12,9 @@ from boundaries.channels.sms.outbound import twilio_config
 from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
 from boundaries.inbox.models import Message
 from boundaries.inbox.sealing import unseal
+from boundaries.vault.files import store_file
 from boundaries.vault.models import VaultObject
+from boundaries.vault.sanitize import UploadRejectedError
 
 
 @task()
@@ -24,9 +26,6 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     delete is tried again later; what cannot be stored (a refused type, over the
     size or storage limit) stays at Twilio and is named in the audit entry.
     """
-    from boundaries.vault.files import store_file
-    from boundaries.vault.sanitize import UploadRejectedError
-
     message = Message.objects.select_related("practice", "client").get(pk=message_id)
     if message.client is None:
         return

@@ -35,9 +35,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from boundaries import clock
+from boundaries.channels.sms.actions import (
+    do_answer_in_twiml,
+    do_record_sms_keyword,
+    do_skip_replies,
+    help_text,
+)
 from boundaries.channels.sms.outbound import twilio_config
 from boundaries.channels.sms.parse import Keyword, SmsFormatError, parse_sms
 from boundaries.channels.sms.signature import is_valid_signature
+from boundaries.channels.sms.tasks import move_media_to_vault
+from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.inbox.models import InboundRoute, Message
 from boundaries.practices.models import Practice
 from boundaries.reminders.answers import answer_by_sms
@@ -78,13 +86,6 @@ def _answer(
     practice: Practice, keyword: Keyword | None, number: str, message: Message, text: str
 ) -> list[str]:
     """What to say in the webhook's answer to a message just stored (in its transaction)."""
-    from boundaries.channels.sms.actions import (
-        do_answer_in_twiml,
-        do_record_sms_keyword,
-        do_skip_replies,
-        help_text,
-    )
-
     if keyword is Keyword.OPT_OUT or keyword is Keyword.OPT_IN:
         do_record_sms_keyword(practice, number, keyword)
         do_skip_replies(message, "a carrier keyword: the carrier confirms it, we say nothing")
@@ -107,9 +108,6 @@ def _answer(
 @csrf_exempt  # authenticated by Twilio's signature instead
 @require_POST
 def twilio_sms(request: HttpRequest) -> HttpResponse:
-    from boundaries.channels.sms.tasks import move_media_to_vault
-    from boundaries.inbox.actions import Arrival, do_ingest
-
     raw = request.body
     params = {name: request.POST.getlist(name) for name in request.POST}
     to = (params.get("To") or [""])[0].strip()

@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from boundaries.core.policy.errors import PolicyError
-from boundaries.core.policy.loader import KeyPath, dotted, locate_keys, nearest_line
+from boundaries.core.policy.key_lines import KeyPath, dotted, locate_keys, nearest_line
 
 __all__ = [
     "Placeholder",

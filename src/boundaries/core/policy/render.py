@@ -21,8 +21,9 @@ import re
 import textwrap
 from collections.abc import Iterator
 
-from boundaries.core.policy.loader import DEFAULT_PLATFORMS, display_phone
+from boundaries.core.policy.loader import display_phone
 from boundaries.core.policy.model import CLAUSE_ORDER, Clause, CrisisResources, Policy
+from boundaries.core.policy.schema import DEFAULT_PLATFORMS
 from boundaries.core.types import ClauseId
 
 __all__ = [

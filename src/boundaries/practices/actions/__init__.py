@@ -41,7 +41,6 @@ from boundaries.practices.actions.practices import (
     do_create_practice,
     do_set_practice_limits,
     do_set_reminder_quiet_hours,
-    note_inbound_limit,
 )
 
 __all__ = [
@@ -69,5 +68,4 @@ __all__ = [
     "do_set_reminders",
     "do_update_client",
     "normalise_hostname",
-    "note_inbound_limit",
 ]

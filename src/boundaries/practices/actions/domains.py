@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -13,6 +15,11 @@ from boundaries.practices.models import (
 )
 
 _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def django_host_patterns(patterns: Iterable[str]) -> list[str]:
+    """``*.example.net`` (as operators often write it) becomes Django's ``.example.net``."""
+    return [p[1:] if p.startswith("*.") else p for p in (q.strip().lower() for q in patterns) if p]
 
 
 def normalise_hostname(value: str) -> str:
@@ -51,8 +58,6 @@ def do_add_domain(
     practice: Practice, hostname: str, *, actor_label: str = "operator"
 ) -> PracticeDomain:
     """Serve the practice's public site at ``/`` on ``hostname`` (unique across practices)."""
-    from boundaries.site.hosts import django_host_patterns
-
     name = normalise_hostname(hostname)
     if name in django_host_patterns(settings.BOUNDARIES_ALLOWED_HOSTS):
         raise ActionError(

@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from boundaries import clock
 from boundaries.audit.log import record
+from boundaries.core.policy.loader import load_policy
+from boundaries.core.policy.versions import content_hash, policy_to_dict
 from boundaries.errors import ActionError
+from boundaries.portal.tasks import notify_clients_of_new_policy
 from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     PolicyVersion,
@@ -29,9 +32,6 @@ def do_publish_policy(
     actor_label: str = "",
 ) -> PolicyVersion:
     """Validate and publish a new immutable version (clause ``amendments``)."""
-    from boundaries.core.policy.loader import load_policy
-    from boundaries.core.policy.versions import content_hash, policy_to_dict
-
     policy = load_policy(source, filename=filename)  # raises PolicyError, one clear line
     if policy.practice.country != practice.country:
         raise ActionError(
@@ -69,7 +69,6 @@ def do_publish_policy(
         if version.number > 1:
             # Clause amendments: every present client is told (without content) and asked
             # to acknowledge it in the portal. Queued in this transaction: all or nothing.
-            from boundaries.portal.tasks import notify_clients_of_new_policy
 
             notify_clients_of_new_policy.enqueue(version.pk)
     return version

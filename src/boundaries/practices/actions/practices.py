@@ -1,9 +1,8 @@
-"""Creating practices, setting their limits, adding therapists; the daily message limit."""
+"""Creating practices, setting their limits (applied by ``inbox.limits``), adding therapists."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,12 +19,7 @@ from boundaries.practices.actions.common import (
     who_acted,
 )
 from boundaries.practices.actions.domains import do_add_domain
-from boundaries.practices.models import (
-    Practice,
-    Therapist,
-)
-
-logger = logging.getLogger(__name__)
+from boundaries.practices.models import Practice, Therapist
 
 
 def do_create_practice(
@@ -137,32 +131,6 @@ def do_set_reminder_quiet_hours(
             details={"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
         )
     return practice
-
-
-def note_inbound_limit(practice: Practice, now: dt.datetime, arriving: int = 1) -> list[bool]:
-    """For each of ``arriving`` messages arriving now, in order: is it over the daily limit?
-
-    Over the limit, a message is still stored, triaged and acted on: refusing it
-    could lose a crisis, which is the worst failure this system can have. It is
-    flagged (``Message.over_daily_limit``) and the operator is told in the logs.
-    """
-    if not practice.max_messages_per_day:
-        return [False] * arriving
-    from boundaries.inbox.models import Message
-
-    received = Message.objects.filter(
-        practice_id=practice.pk, received_at__gt=now - dt.timedelta(days=1)
-    ).count()
-    flags = [received + n >= practice.max_messages_per_day for n in range(arriving)]
-    if flags and flags[-1]:
-        logger.warning(
-            "practice %s is over its daily message limit (%s in 24 hours, limit %s): "
-            "message stored, triaged and flagged",
-            practice.pk,
-            received + arriving,
-            practice.max_messages_per_day,
-        )
-    return flags
 
 
 def do_add_therapist(

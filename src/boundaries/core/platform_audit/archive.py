@@ -14,9 +14,9 @@ from io import BytesIO
 from pathlib import PurePosixPath
 from typing import IO
 
-from boundaries.core.exports.linkedin import is_linkedin_list, read_linkedin_csv
-from boundaries.core.exports.meta import is_meta_html, is_meta_list, read_meta_json
-from boundaries.core.exports.model import ExportData, SectionData, Unreadable
+from boundaries.core.platform_audit.linkedin import is_linkedin_list, read_linkedin_csv
+from boundaries.core.platform_audit.meta import is_meta_html, is_meta_list, read_meta_json
+from boundaries.core.platform_audit.model import ExportData, SectionData, Unreadable
 
 __all__ = ["MAX_MEMBER_BYTES", "read_export"]
 

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,10 +19,10 @@ from django.views.decorators.http import require_http_methods
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.exports import actions, presenting
-from boundaries.exports.models import ExportAudit
-from boundaries.exports.pdf import render_pdf
-from boundaries.practices.access import therapist_for
+from boundaries.platform_audit import actions, presenting
+from boundaries.platform_audit.models import ExportAudit
+from boundaries.platform_audit.pdf import render_pdf
+from boundaries.practices.access import therapist_for, visible_to
 
 DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -30,13 +31,9 @@ def max_upload_bytes() -> int:
     return int(getattr(settings, "EXPORTS_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
 
 
-def audits_for(user: Any) -> Any:
+def audits_for(user: Any) -> QuerySet[ExportAudit]:
     """Owners see the practice's audits; other therapists their own."""
-    therapist = therapist_for(user)
-    audits = ExportAudit.objects.filter(practice_id=therapist.practice_id)
-    if not therapist.sees_all_clients:
-        audits = audits.filter(therapist=therapist)
-    return audits
+    return visible_to(user, ExportAudit.objects.all(), therapist_field="therapist")
 
 
 def get_audit_for(user: Any, audit_id: int) -> ExportAudit:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boundaries.exports import views
+from boundaries.platform_audit import views
 
 app_name = "exports"
 urlpatterns = [

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from boundaries import clock
+from boundaries.core.policy.templates import render_template
+from boundaries.inbox.models import InboundRoute
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.actions.appointments import do_add_appointment
 from boundaries.practices.actions.clients import do_add_client
@@ -78,8 +80,6 @@ DEMO_CLIENTS: list[tuple[str, str, str, list[str], str, bool, str, str]] = [
 
 
 def demo_policy_source() -> str:
-    from boundaries.core.policy.templates import render_template
-
     return render_template(
         "GB",
         practice_name="Riverside Talking Therapy",
@@ -116,7 +116,6 @@ def load_demo(now: dt.datetime | None = None) -> tuple[Practice, bool]:
             role=Therapist.Role.OWNER,
             actor_label="demo",
         )
-        from boundaries.inbox.models import InboundRoute
 
         InboundRoute.objects.create(
             practice=practice, kind=InboundRoute.Kind.EMAIL, address=DEMO_INBOX

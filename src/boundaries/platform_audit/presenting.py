@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from boundaries.core.exports import ExportReport, Finding, Recommendation
-from boundaries.core.exports.model import POLICY_FOR_SECTION, Section
-from boundaries.exports.models import ExportAudit
+from boundaries.core.platform_audit import ExportReport, Finding, Recommendation
+from boundaries.core.platform_audit.model import POLICY_FOR_SECTION, Section
+from boundaries.platform_audit.models import ExportAudit
 from boundaries.practices.access import clients_for
 
 GROUPS = [

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from boundaries.core.contacts import ContactError, normalise_phone
-from boundaries.core.exports.model import MatchBasis, Person, Platform
-from boundaries.core.exports.text import (
+from boundaries.core.platform_audit.model import MatchBasis, Person, Platform
+from boundaries.core.platform_audit.text import (
     fold,
     handle_from_url,
     name_tokens,

@@ -8,9 +8,9 @@ everything that could not be read. Never reads anyone's profile online.
 
 from __future__ import annotations
 
-from boundaries.core.exports.archive import read_export
-from boundaries.core.exports.matching import ClientIndex, Match, RegisterClient
-from boundaries.core.exports.model import (
+from boundaries.core.platform_audit.archive import read_export
+from boundaries.core.platform_audit.matching import ClientIndex, Match, RegisterClient
+from boundaries.core.platform_audit.model import (
     ExportData,
     Finding,
     MatchBasis,
@@ -22,8 +22,8 @@ from boundaries.core.exports.model import (
     SectionData,
     Unreadable,
 )
-from boundaries.core.exports.report import ExportReport, SectionSummary, audit
-from boundaries.core.exports.text import repair_mojibake
+from boundaries.core.platform_audit.report import ExportReport, SectionSummary, audit
+from boundaries.core.platform_audit.text import repair_mojibake
 
 __all__ = [
     "ClientIndex",

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from boundaries import clock
 from boundaries.audit.log import record
-from boundaries.core.exports import ExportReport, RegisterClient, audit, read_export
+from boundaries.core.platform_audit import ExportReport, RegisterClient, audit, read_export
 from boundaries.errors import ActionError
-from boundaries.exports.models import ExportAudit, sealed_object_id
+from boundaries.platform_audit.models import ExportAudit, sealed_object_id
 from boundaries.practices.access import clients_for
 from boundaries.practices.models import Client, ClientContact, Therapist
 from boundaries.sealed import digest, seal_json

@@ -18,7 +18,8 @@ from django.db import models
 # migrations name that callable, so changing it would add a migration per field.
 from django.utils import timezone as django_timezone
 
-from boundaries.core.exports import ExportReport
+from boundaries.core.platform_audit import ExportReport
+from boundaries.sealed import unseal_json
 
 
 class ImmutableAuditError(ValueError):
@@ -60,8 +61,6 @@ class ExportAudit(models.Model):
 
     @cached_property
     def report(self) -> ExportReport:
-        from boundaries.sealed import unseal_json
-
         return ExportReport.from_dict(unseal_json(bytes(self.sealed), object_id=self.object_id))
 
     @property

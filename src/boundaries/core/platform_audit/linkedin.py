@@ -21,7 +21,7 @@ import csv
 import io
 from pathlib import PurePosixPath
 
-from boundaries.core.exports.model import Person, Platform, Section, SectionData, Unreadable
+from boundaries.core.platform_audit.model import Person, Platform, Section, SectionData, Unreadable
 
 __all__ = ["is_linkedin_list", "read_linkedin_csv"]
 

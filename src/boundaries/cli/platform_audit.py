@@ -1,4 +1,6 @@
-"""``boundaries exports``: the boundary audit of a platform download, from the command line.
+"""``boundaries platform-audit``: the boundary audit of a platform download, from the command line.
+
+The group was first called ``exports``; that name is still accepted.
 
 Exit codes: 0 complete and no client found; 1 clients found, or the download
 could not all be read (never an all-clear then); 2 bad input, as one line on
@@ -19,9 +21,9 @@ from boundaries.cli.output import err as _err
 from boundaries.cli.output import fail as _fail
 from boundaries.cli.output import out as _out
 from boundaries.errors import ActionError
-from boundaries.exports.actions import do_import_export
-from boundaries.exports.models import ExportAudit
-from boundaries.exports.presenting import groups_for, summary_lines
+from boundaries.platform_audit.actions import do_import_export
+from boundaries.platform_audit.models import ExportAudit
+from boundaries.platform_audit.presenting import groups_for, summary_lines
 from boundaries.practices.models import Therapist
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "app"]

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from boundaries.core.exports.matching import ClientIndex, RegisterClient
-from boundaries.core.exports.model import (
+from boundaries.core.platform_audit.matching import ClientIndex, RegisterClient
+from boundaries.core.platform_audit.model import (
     ExportData,
     Finding,
     MatchBasis,

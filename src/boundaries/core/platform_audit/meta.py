@@ -33,8 +33,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from boundaries.core.exports.model import Person, Platform, Section, SectionData, Unreadable
-from boundaries.core.exports.text import handle_from_url, repair_strings
+from boundaries.core.platform_audit.model import Person, Platform, Section, SectionData, Unreadable
+from boundaries.core.platform_audit.text import handle_from_url, repair_strings
 
 __all__ = ["is_meta_html", "is_meta_list", "read_meta_json"]
 
