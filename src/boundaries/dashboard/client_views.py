@@ -26,12 +26,8 @@ from boundaries.core.policy.loader import display_phone
 from boundaries.dashboard.outbound import SENDABLE, GuardRefusal, clear_to_send
 from boundaries.dashboard.views import CannotDeliverError, _deliver
 from boundaries.errors import ActionError
-from boundaries.practices.access import (
-    clients_for,
-    get_client_for,
-    messages_for,
-    therapist_for,
-)
+from boundaries.inbox.access import messages_for
+from boundaries.practices.access import clients_for, get_client_for, therapist_for
 from boundaries.practices.actions.client_import import (
     IMPORT_COLUMNS,
     do_import_clients,
