@@ -583,6 +583,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
             sent = _deliver(request, client, channel, text, subject)
+            form = _compose_form(request)  # a clean form: what was sent is not sent twice
         except GuardRefusal as refusal:
             problem, findings = str(refusal), refusal.result.findings
         except CannotDeliverError as error:
