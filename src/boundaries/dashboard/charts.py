@@ -55,7 +55,7 @@ def stacked_bars(
     last = len(categories) - 1
     parts = [
         (
-            f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 22 * len(series)}" '
+            f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 12 + 22 * len(series)}" '
             f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="t-{id(title)}">'
         ),
         f'<title id="t-{id(title)}">{escape(title)}</title>',
@@ -75,12 +75,17 @@ def stacked_bars(
                     f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(category)}, {escape(s.label)}: {s.values[i]:g}</title></rect>'
                 )
         if (last - i) % every == 0:
+            centre = x + column * 0.35
+            # A label that would run off the right edge ends at the edge instead.
+            anchor, at = (
+                ("end", width - 2) if centre + _LABEL_WIDTH / 2 > width else ("middle", centre)
+            )
             parts.append(
-                f'<text x="{x + column * 0.35:.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+                f'<text x="{at:.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
                 f'font-size="{FONT}" fill="#1b1f24">{escape(category)}</text>'
             )
     for k, s in enumerate(series):
-        y = height + 22 * k
+        y = height + 14 + 22 * k
         parts.append(
             f'<rect x="{left}" y="{y - 11}" width="13" height="13" fill="{PALETTE[k % len(PALETTE)]}"/>'
         )

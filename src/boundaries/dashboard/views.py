@@ -22,6 +22,7 @@ from boundaries.accounts.security import recent_reauth_required, therapist_requi
 from boundaries.audit.log import record
 from boundaries.core.policy.loader import display_phone
 from boundaries.core.types import Attachment, Channel, RiskLevel
+from boundaries.dashboard.templatetags.labels import channel_name
 from boundaries.errors import ActionError
 from boundaries.inbox.models import ActionRun, Alert
 from boundaries.inbox.reviewing import (
@@ -367,7 +368,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     since = clock.now() - dt.timedelta(days=14)
     messages = messages_for(request.user).filter(received_at__gte=since)
     rows = [
-        (timezone.localtime(m.received_at).date(), m.channel, m.actions)
+        (timezone.localtime(m.received_at).date(), channel_name(m.channel), m.actions)
         for m in messages.only("received_at", "channel", "actions")
     ]
     channels = sorted({channel for _, channel, _ in rows})

@@ -50,15 +50,17 @@ _CHANNEL_LABELS = dict(CHANNELS)
 
 
 def entry_rows(entry: WelfareEntry, fields: dict[str, Any]) -> list[tuple[str, str]]:
-    """An entry's fields as (label, value) in the order recorded: no raw keys, no ISO times
+    """An entry's fields as (label, value), in the order of the form: no raw keys, no ISO times
     (when it happened is shown from ``occurred_at``, in the practice's time zone)."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for key, value in fields.items():
         if key in {"kind", "occurred_at"}:
             continue
         shown = _CHANNEL_LABELS.get(value, value) if key == "channel" else value
-        rows.append((FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), str(shown)))
-    return rows
+        rows.append((key, FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), str(shown)))
+    order = list(FIELD_LABELS)
+    rows.sort(key=lambda row: order.index(row[0]) if row[0] in order else len(order))
+    return [(label, shown) for _, label, shown in rows]
 
 
 def checks_for(user: Any) -> Any:
