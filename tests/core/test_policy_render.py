@@ -193,3 +193,4 @@ def test_every_crisis_number_on_the_published_page_is_one_tap_away() -> None:
     assert {"tel:911", "tel:988"} <= set(hrefs)  # the other countries the policy lists
     assert '<strong>Samaritans</strong>: <a href="tel:116123">116 123</a>.' in html_text
     assert 'text SHOUT to <a href="sms:85258?body=SHOUT">85258</a>' in html_text
+    assert 'thinking of ending your life, call <a href="tel:999">999</a> now' in html_text

@@ -187,7 +187,7 @@ def _html_section(anchor: str, title: str, body: list[str], css: str) -> list[st
 def render_html(policy: Policy) -> str:
     """An HTML fragment: safety, each enabled clause, contact. Every text is escaped."""
     out: list[str] = []
-    safety = [f"  <p>{_e(_safety_lead(policy))}</p>"]
+    safety = [f"  <p>{_dialable_html(_safety_lead(policy))}</p>"]
     for resources in _ordered_crisis(policy):
         safety.append(f"  <h3>In {_e(country_name(resources.country))}</h3>")
         safety.append("  <ul>")
