@@ -80,6 +80,7 @@ PAGES: tuple[Visit, ...] = (
         ),
     ),
     Visit("portal:signin", ANYONE, lambda s: (do_issue_magic_link(s.portal_client),)),
+    Visit("portal:home", ANYONE, status=403),  # signed out: how to sign in
     # The therapist's dashboard.
     Visit("dashboard:home"),
     Visit("dashboard:message", args=lambda s: (s.urgent_message,)),
@@ -226,8 +227,11 @@ class Checker:
     def _console(self, message: Any) -> None:
         if message.type not in {"error", "warning"}:
             return
-        # An error page's own status is logged as a failed load of the page itself.
-        if message.location.get("url") == self.tab.url and "status of 404" in message.text:
+        # An error page's own status (asserted apart) is logged as a failed load of itself.
+        if (
+            message.location.get("url") == self.tab.url
+            and "responded with a status" in message.text
+        ):
             return
         self.console.append(message.text)
 
