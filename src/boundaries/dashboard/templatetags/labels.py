@@ -1,8 +1,8 @@
 """Words for the ids a page would otherwise show raw (``social_dm``, ``quarantine_to_vault``).
 
 ``{% load labels %}`` then ``{{ message.channel|channel_name }}`` and
-``{{ message.actions|action_names }}``. An id we have no words for is shown as it is,
-so a new channel or action is never hidden.
+``{{ message.actions|action_names }}`` (one: ``action_name``). An id we have no words
+for is shown as it is, so a new channel or action is never hidden.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ ACTION_NAMES: dict[str, str] = {
 def channel_name(value: str) -> str:
     """``social_dm`` -> ``Direct message``."""
     return CHANNEL_NAMES.get(value, value)
+
+
+@register.filter
+def action_name(value: str) -> str:
+    """``quarantine_to_vault`` -> ``moved to the secure store``."""
+    return ACTION_NAMES.get(value, value)
 
 
 @register.filter
