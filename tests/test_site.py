@@ -68,3 +68,26 @@ def test_it_lists_versions_and_shows_what_changed(demo_practice: Any) -> None:
     assert detail.status_code == 200
     assert "<ins" in detail.content.decode() or "<del" in detail.content.decode()
     assert HttpClient().get("/versions/9/").status_code == 404
+
+
+def test_error_pages_are_our_own_and_say_nothing_about_the_server(demo_practice: Any) -> None:
+    """404, 403, 400 and 500: our words, a specific title, the crisis advice, and no path,
+    exception or server detail (the 500 page renders without the database or a request)."""
+    from django.template.loader import render_to_string
+
+    missing = HttpClient().get("/no-such-page/?token=secret-ish")
+    body = missing.content.decode()
+    assert missing.status_code == 404
+    assert "<title>Page not found — Boundaries</title>" in body
+    assert "no-such-page" not in body and "secret-ish" not in body
+    assert "Not Found" not in body
+    for name, title in (
+        ("500.html", "Something went wrong"),
+        ("403.html", "Not allowed"),
+        ("403_csrf.html", "Form expired"),
+        ("400.html", "Request not understood"),
+    ):
+        page = render_to_string(name)
+        assert f"<title>{title} — Boundaries</title>" in page
+        assert "call your local emergency number" in page
+        assert "Traceback" not in page and "Server Error" not in page

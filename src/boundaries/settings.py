@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "boundaries.practices.timezone.PracticeTimeZoneMiddleware",  # times in the practice's zone
     "django_htmx.middleware.HtmxMiddleware",
     "boundaries.accounts.security.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

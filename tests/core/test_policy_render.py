@@ -138,7 +138,7 @@ def test_no_text_from_the_file_can_add_html(text: str, title: str) -> None:
     )
     collector = parse(html_text)
     assert set(collector.tags) <= OUR_TAGS
-    assert all(href.startswith(("https://", "http://", "tel:")) for href in collector.hrefs)
+    assert all(href.startswith(("https://", "http://", "tel:", "sms:")) for href in collector.hrefs)
 
 
 # ---------------------------------------------------------------------------- Markdown and text
@@ -182,3 +182,15 @@ def test_every_format_ends_with_one_newline(render: object) -> None:
     output = render(demo_policy())
     assert output.endswith("\n")
     assert not output.endswith("\n\n")
+
+
+def test_every_crisis_number_on_the_published_page_is_one_tap_away() -> None:
+    """On a phone, the emergency number and each line's number are ``tel:`` links (a line
+    that asks for a text is an ``sms:`` link with its keyword); the words stay as written."""
+    html_text = render_html(demo_policy())
+    hrefs = parse(html_text).hrefs
+    assert {"tel:999", "tel:116123", "tel:111", "sms:85258?body=SHOUT"} <= set(hrefs)
+    assert {"tel:911", "tel:988"} <= set(hrefs)  # the other countries the policy lists
+    assert '<strong>Samaritans</strong>: <a href="tel:116123">116 123</a>.' in html_text
+    assert 'text SHOUT to <a href="sms:85258?body=SHOUT">85258</a>' in html_text
+    assert 'thinking of ending your life, call <a href="tel:999">999</a> now' in html_text

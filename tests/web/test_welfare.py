@@ -186,3 +186,22 @@ def test_it_keeps_other_therapists_out(
         sign_in(http, persona.user)
         assert http.get(f"/dashboard/welfare/{check.pk}/").status_code == 404
     assert WelfareEntry.objects.count() == 2
+
+
+def test_its_page_names_every_field_and_shows_times_in_the_practices_zone(
+    practice: Any, alice: Any, client_of_alice: Any
+) -> None:
+    """No raw keys (``occurred_at``) and no ISO timestamps: labels a person reads, and the
+    practice's wall clock (here New York, five hours behind UTC in November)."""
+    practice.timezone = "America/New_York"
+    practice.save(update_fields=["timezone"])
+    check = open_check(client_of_alice, alice)
+    http = HttpClient()
+    sign_in(http, alice.user)
+    page = http.get(f"/dashboard/welfare/{check.pk}/").content.decode()
+    assert "occurred_at" not in page
+    assert "T07:00:00" not in page and "+00:00" not in page
+    assert "<dt>How</dt>" in page and "Phone call" in page
+    assert "<dt>What happened</dt>" in page and "no answer; voicemail full" in page
+    assert "Wednesday 25 November 2026, 02:00" in page  # 07:00 UTC, attempt two hours before NOW
+    assert "America/New_York" in page

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+from dataclasses import dataclass
+
 import phonenumbers
 
-__all__ = ["ContactError", "normalise_email", "normalise_handle", "normalise_phone"]
+__all__ = [
+    "ContactError",
+    "DialPart",
+    "dial_parts",
+    "normalise_email",
+    "normalise_handle",
+    "normalise_phone",
+]
 
 
 class ContactError(ValueError):
@@ -37,3 +48,49 @@ def normalise_handle(raw: str) -> str:
     if not value or " " in value:
         raise ContactError("not a social handle")
     return value
+
+
+# A run of digits, spaces and hyphens, optionally after a "+"; at least three digits
+# (so "24/7" or "open 7 days" are not dialled).
+_NUMBER = re.compile(r"\+?\d[\d\- ]*\d")
+_MIN_DIGITS = 3
+_TEXT_KEYWORD = re.compile(r"\btext\s+([A-Za-z0-9]+)\s+to\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DialPart:
+    """A piece of a contact as written; ``href`` is a ``tel:``/``sms:`` target or empty."""
+
+    text: str
+    href: str = ""
+
+
+def _dial_href(number: str, before: str) -> str:
+    dial = re.sub(r"[^\d+]", "", number)
+    lowered = before.lower()
+    if re.search(r"\btext\b", lowered) and not re.search(r"\b(call|phone|ring)\b", lowered):
+        keyword = _TEXT_KEYWORD.search(before)
+        body = f"?body={urllib.parse.quote(keyword.group(1))}" if keyword else ""
+        return f"sms:{dial}{body}"
+    return f"tel:{dial}"
+
+
+def dial_parts(text: str) -> tuple[DialPart, ...]:
+    """A contact as people write it ("116 123", "call or text 988", "text SHOUT to 85258",
+    "112 or 999"), split so that each number can be a link: ``tel:``, or ``sms:`` (with the
+    keyword as the body) when the words before it ask for a text and not a call. The
+    pieces joined give the text back unchanged; escaping is the caller's (HTML or not)."""
+    parts: list[DialPart] = []
+    position = 0
+    for match in _NUMBER.finditer(text):
+        number = match.group(0)
+        if sum(c.isdigit() for c in number) < _MIN_DIGITS:
+            continue
+        before = text[position : match.start()]
+        if before:
+            parts.append(DialPart(before))
+        parts.append(DialPart(number, _dial_href(number, before)))
+        position = match.end()
+    if position < len(text):
+        parts.append(DialPart(text[position:]))
+    return tuple(parts)

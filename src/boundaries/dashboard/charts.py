@@ -10,11 +10,21 @@ pattern of position as well as hue.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
 PALETTE = ("#0b5cad", "#a4161a", "#1e6b34", "#7a4d00", "#5b2a86", "#4a5561")
+
+#: The width every chart is drawn at, in SVG units. A chart is shown at most this wide
+#: times 1.4 (app.css ``.chart``), and on a 390 px phone the card is about this wide: so one
+#: SVG unit is about one CSS pixel on a phone and text of ``FONT`` units is read at 13 px or
+#: more (the browser test measures it). Drawn for 640 and shrunk, labels were 5 px high.
+WIDTH = 340
+FONT = 13
+#: Roughly how wide a day label ("07 Dec") is at ``FONT``, to label every n-th column.
+_LABEL_WIDTH = 44
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,24 +38,30 @@ def stacked_bars(
     categories: Sequence[str],
     series: Sequence[Series],
     *,
-    width: int = 640,
-    height: int = 240,
+    width: int = WIDTH,
+    height: int = 200,
 ) -> str:
-    """Stacked columns, one per category (e.g. day), one colour per series (e.g. channel)."""
-    left, bottom, top = 36, 36, 12
+    """Stacked columns, one per category (e.g. day), one colour per series (e.g. channel).
+
+    Days are labelled as often as they fit without overlapping, counting back from the
+    last (today is always labelled); every column names its day and count in its tooltip.
+    """
+    left, bottom, top = 36, 28, 14
     plot_w, plot_h = width - left - 8, height - bottom - top
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
     column = plot_w / max(len(categories), 1)
+    every = max(1, math.ceil(_LABEL_WIDTH / column))
+    last = len(categories) - 1
     parts = [
         (
-            f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 20 * len(series)}" '
+            f'<svg class="chart" role="img" viewBox="0 0 {width} {height + 12 + 22 * len(series)}" '
             f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="t-{id(title)}">'
         ),
         f'<title id="t-{id(title)}">{escape(title)}</title>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#4a5561"/>',
-        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" font-size="11" fill="#4a5561">{peak:g}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11" fill="#4a5561">0</text>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" font-size="{FONT}" fill="#4a5561">{peak:g}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="{FONT}" fill="#4a5561">0</text>',
     ]
     for i, category in enumerate(categories):
         x = left + i * column + column * 0.15
@@ -56,39 +72,46 @@ def stacked_bars(
                 y -= h
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{column * 0.7:.1f}" height="{h:.1f}" '
-                    f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.label)}: {s.values[i]:g}</title></rect>'
+                    f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(category)}, {escape(s.label)}: {s.values[i]:g}</title></rect>'
                 )
-        if len(categories) <= 16 or i % 2 == 0:
+        if (last - i) % every == 0:
+            centre = x + column * 0.35
+            # A label that would run off the right edge ends at the edge instead.
+            anchor, at = (
+                ("end", width - 2) if centre + _LABEL_WIDTH / 2 > width else ("middle", centre)
+            )
             parts.append(
-                f'<text x="{x + column * 0.35:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-                f'font-size="10" fill="#1b1f24">{escape(category)}</text>'
+                f'<text x="{at:.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
+                f'font-size="{FONT}" fill="#1b1f24">{escape(category)}</text>'
             )
     for k, s in enumerate(series):
-        y = height + 20 * k
+        y = height + 14 + 22 * k
         parts.append(
-            f'<rect x="{left}" y="{y - 10}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<rect x="{left}" y="{y - 11}" width="13" height="13" fill="{PALETTE[k % len(PALETTE)]}"/>'
         )
         parts.append(
-            f'<text x="{left + 18}" y="{y}" font-size="12" fill="#1b1f24">{escape(s.label)}</text>'
+            f'<text x="{left + 20}" y="{y}" font-size="{FONT}" fill="#1b1f24">{escape(s.label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def progress(title: str, done: int, total: int, *, width: int = 480) -> str:
+def progress(title: str, done: int, total: int, *, width: int = WIDTH) -> str:
     """One horizontal bar: how many of ``total`` have done it."""
     share = done / total if total else 0.0
     filled = (width - 2) * share
     return (
-        f'<svg class="chart" role="img" viewBox="0 0 {width} 44" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart" role="img" viewBox="0 0 {width} 48" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}: {done} of {total}</title>"
         f'<rect x="1" y="1" width="{width - 2}" height="24" fill="#ffffff" stroke="#4a5561"/>'
         f'<rect x="1" y="1" width="{filled:.1f}" height="24" fill="#1e6b34"/>'
-        f'<text x="1" y="40" font-size="12" fill="#1b1f24">{done} of {total} ({share:.0%})</text></svg>'
+        f'<text x="1" y="44" font-size="{FONT}" fill="#1b1f24">{done} of {total} ({share:.0%})</text></svg>'
     )
 
 
-def durations(title: str, minutes: Sequence[float], *, width: int = 480, height: int = 160) -> str:
+def durations(
+    title: str, minutes: Sequence[float], *, width: int = WIDTH, height: int = 160
+) -> str:
     """Each crisis alert as a dot at how many minutes it took to be acknowledged."""
     left, bottom = 40, 28
     peak = max(minutes, default=0) or 1
@@ -96,7 +119,7 @@ def durations(title: str, minutes: Sequence[float], *, width: int = 480, height:
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 8}" y2="{height - bottom}" stroke="#4a5561"/>',
-        f'<text x="{left - 4}" y="14" text-anchor="end" font-size="11" fill="#4a5561">{peak:.0f} min</text>',
+        f'<text x="{left + 4}" y="14" font-size="{FONT}" fill="#4a5561">{peak:.0f} min at most</text>',
     ]
     step = (width - left - 16) / max(len(minutes), 1)
     for i, value in enumerate(minutes):
@@ -106,7 +129,7 @@ def durations(title: str, minutes: Sequence[float], *, width: int = 480, height:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#a4161a"><title>{value:.0f} minutes</title></circle>'
         )
     parts.append(
-        f'<text x="{left}" y="{height - 8}" font-size="11" fill="#4a5561">oldest to newest alert</text></svg>'
+        f'<text x="{left}" y="{height - 8}" font-size="{FONT}" fill="#4a5561">oldest to newest alert</text></svg>'
     )
     return "".join(parts)
 

@@ -31,6 +31,7 @@ from boundaries.core.policy.loader import display_phone
 from boundaries.core.types import Attachment, Channel, RiskLevel
 from boundaries.dashboard import charts
 from boundaries.dashboard.outbound import GuardRefusal, clear_to_send, guard_for_client
+from boundaries.dashboard.templatetags.labels import channel_name
 from boundaries.data_rights.export import do_export_client, export_filename
 from boundaries.errors import ActionError
 from boundaries.inbox.access import get_message_for, messages_for
@@ -311,7 +312,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     since = clock.now() - dt.timedelta(days=14)
     messages = messages_for(request.user).filter(received_at__gte=since)
     rows = [
-        (timezone.localtime(m.received_at).date(), m.channel, m.actions)
+        (timezone.localtime(m.received_at).date(), channel_name(m.channel), m.actions)
         for m in messages.only("received_at", "channel", "actions")
     ]
     channels = sorted({channel for _, channel, _ in rows})
@@ -507,6 +508,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
             sent = _deliver(request, client, channel, text, subject)
+            form = _compose_form(request)  # a clean form: what was sent is not sent twice
         except GuardRefusal as refusal:
             problem, findings = str(refusal), refusal.result.findings
         except CannotDeliverError as error:

@@ -14,13 +14,12 @@ words before it ask for a text and not a call.
 
 from __future__ import annotations
 
-import re
-import urllib.parse
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from boundaries.core.contacts import dial_parts
 from boundaries.core.policy.model import CrisisResources
 from boundaries.core.policy.render import country_name
 from boundaries.core.policy.templates import demo_policy
@@ -29,37 +28,17 @@ from boundaries.practices.models import Practice
 
 __all__ = ["CrisisLineView", "CrisisPanel", "crisis_panel", "linked_contact"]
 
-# A run of digits, spaces and hyphens, optionally after a "+"; at least three digits
-# (so "24/7" or "open 7 days" are not dialled).
-_NUMBER = re.compile(r"\+?\d[\d\- ]*\d")
-_MIN_DIGITS = 3
-_TEXT_KEYWORD = re.compile(r"\btext\s+([A-Za-z0-9]+)\s+to\s*$", re.IGNORECASE)
-
-
-def _href(number: str, before: str) -> str:
-    dial = re.sub(r"[^\d+]", "", number)
-    lowered = before.lower()
-    if re.search(r"\btext\b", lowered) and not re.search(r"\b(call|phone|ring)\b", lowered):
-        keyword = _TEXT_KEYWORD.search(before)
-        body = f"?body={urllib.parse.quote(keyword.group(1))}" if keyword else ""
-        return f"sms:{dial}{body}"
-    return f"tel:{dial}"
-
 
 def linked_contact(text: str) -> SafeString:
     """The contact as written, escaped, with each number in it a tel: or sms: link."""
-    parts: list[SafeString] = []
-    position = 0
-    for match in _NUMBER.finditer(text):
-        number = match.group(0)
-        if sum(c.isdigit() for c in number) < _MIN_DIGITS:
-            continue
-        before = text[position : match.start()]
-        parts.append(format_html("{}", before))
-        parts.append(format_html('<a href="{}">{}</a>', _href(number, before), number))
-        position = match.end()
-    parts.append(format_html("{}", text[position:]))
-    return SafeString("".join(parts))
+    return SafeString(
+        "".join(
+            format_html('<a href="{}">{}</a>', part.href, part.text)
+            if part.href
+            else format_html("{}", part.text)
+            for part in dial_parts(text)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,36 @@ CHANNELS = [
 ]
 
 
+#: What the welfare-check page calls each field of an entry (the sealed payload's keys).
+FIELD_LABELS = {
+    "reason": "Why",
+    "channel": "How",
+    "result": "What happened",
+    "where": "Where you searched",
+    "purpose": "What you were looking for",
+    "found": "What you found",
+    "action": "What you did",
+    "detail": "Details",
+    "correction": "Correction",
+    "outcome": "Outcome",
+}
+_CHANNEL_LABELS = dict(CHANNELS)
+
+
+def entry_rows(entry: WelfareEntry, fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """An entry's fields as (label, value), in the order of the form: no raw keys, no ISO times
+    (when it happened is shown from ``occurred_at``, in the practice's time zone)."""
+    rows: list[tuple[str, str, str]] = []
+    for key, value in fields.items():
+        if key in {"kind", "occurred_at"}:
+            continue
+        shown = _CHANNEL_LABELS.get(value, value) if key == "channel" else value
+        rows.append((key, FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), str(shown)))
+    order = list(FIELD_LABELS)
+    rows.sort(key=lambda row: order.index(row[0]) if row[0] in order else len(order))
+    return [(label, shown) for _, label, shown in rows]
+
+
 def checks_for(user: Any) -> Any:
     return WelfareCheck.objects.filter(client__in=clients_for(user))
 
@@ -136,7 +166,7 @@ def detail(request: HttpRequest, check_id: int) -> HttpResponse:
     with transaction.atomic():
         record(action="welfare.viewed", obj=check, practice=check.practice, actor=request.user)
     entries = [
-        (entry, actions.entry_fields(entry))
+        (entry, entry_rows(entry, actions.entry_fields(entry)))
         for entry in check.entries.select_related("recorded_by", "corrects")
     ]
     correction = CorrectionForm()

@@ -21,6 +21,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 
+from boundaries.core.contacts import dial_parts
 from boundaries.core.policy.loader import display_phone
 from boundaries.core.policy.model import CLAUSE_ORDER, Clause, CrisisResources, Policy
 from boundaries.core.policy.schema import DEFAULT_PLATFORMS
@@ -154,6 +155,15 @@ def _inline_html(text: str) -> str:
     return "".join(out)
 
 
+def _dialable_html(text: str) -> str:
+    """Escape a crisis contact, each number in it a ``tel:`` (or ``sms:``) link: on a
+    phone, the number a person in danger needs is one tap away."""
+    return "".join(
+        f'<a href="{_e(part.href)}">{_e(part.text)}</a>' if part.href else _e(part.text)
+        for part in dial_parts(text)
+    )
+
+
 def _html_blocks(text: str, indent: str = "  ") -> list[str]:
     out: list[str] = []
     for kind, items in _blocks(text):
@@ -178,15 +188,14 @@ def _html_section(anchor: str, title: str, body: list[str], css: str) -> list[st
 def render_html(policy: Policy) -> str:
     """An HTML fragment: safety, each enabled clause, contact. Every text is escaped."""
     out: list[str] = []
-    safety = [f"  <p>{_e(_safety_lead(policy))}</p>"]
+    safety = [f"  <p>{_dialable_html(_safety_lead(policy))}</p>"]
     for resources in _ordered_crisis(policy):
         safety.append(f"  <h3>In {_e(country_name(resources.country))}</h3>")
         safety.append("  <ul>")
-        safety.append(
-            f"    <li><strong>Emergency services</strong>: {_e(resources.emergency)}</li>"
-        )
+        emergency = _dialable_html(resources.emergency)
+        safety.append(f"    <li><strong>Emergency services</strong>: {emergency}</li>")
         safety.extend(
-            f"    <li><strong>{_e(line.name)}</strong>: {_e(line.contact)}. "
+            f"    <li><strong>{_e(line.name)}</strong>: {_dialable_html(line.contact)}. "
             f"{_e(line.description)}</li>"
             for line in resources.lines
         )
