@@ -7,7 +7,7 @@ scene the page-visit test opens) in a fresh database in a temporary folder, serv
 on loopback, and photographs each page in Debian's Chromium (``/usr/bin/chromium``,
 installed by ``python3 dev.py test``) at 1280 px and at 390 px. Each PNG is reduced to
 a palette of 64 colours (Pillow) so that the whole set stays small; the script prints
-the total. Everything shown is fictional (practices/demo.py). Nothing is fetched from
+the total. Everything shown is fictional (boundaries/demo.py). Nothing is fetched from
 elsewhere, and the real installation's data folder is never touched.
 """
 
