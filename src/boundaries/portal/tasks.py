@@ -23,9 +23,8 @@ POLICY_REMINDER = (
 )
 
 
-def notify(client: object, text: str, subject: str) -> str:
+def notify(client: Client, text: str, subject: str) -> str:
     """Send ``text`` to the client on an agreed channel (email, then SMS). Returns which."""
-    assert isinstance(client, Client)
     agreement = client.current_agreement()
     agreed = set(agreement.channels) if agreement else set()
     contacts = dict(client.contacts.values_list("kind", "value"))
