@@ -71,8 +71,6 @@ def notify_clients_of_new_policy(version_id: int) -> int:
 @task()
 def remind_clients_of_policy(version_id: int) -> int:
     """Present clients who have not acknowledged this version are reminded (no policy text)."""
-    from boundaries.practices.models import Client, PolicyVersion
-
     version = PolicyVersion.objects.select_related("practice").get(pk=version_id)
     if version.practice.current_policy() != version:
         return 0  # a newer version was published since: its own notices went out
