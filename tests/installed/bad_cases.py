@@ -208,6 +208,8 @@ BAD: tuple[Bad, ...] = (
         says="--format must be html, markdown or text"),
     *policy_files(("policy", "publish"), "publish", "--summary", "x", *P,
                   only=("missing", "latin1", "deep-tables", "wrong-type", "empty")),
+    bad("publish-placeholder", "policy", "publish", "in/placeholder.toml", "--summary", "x", *P,
+        says="still a placeholder"),
     bad("publish-bad-date", "policy", "publish", "in/policy.toml", "--summary", "x",
         "--effective", "2026-13-01", *P, says="--effective must be a date"),
     bad("publish-words-for-date", "policy", "publish", "in/policy.toml", "--summary", "x",

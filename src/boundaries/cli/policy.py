@@ -140,8 +140,11 @@ def policy_publish(
     practice: PracticeOpt = None,
     effective: Annotated[str | None, typer.Option(help="effective date, YYYY-MM-DD")] = None,
 ) -> None:
-    """Publish a new immutable version of the practice's policy."""
+    """Publish a new immutable version of the practice's policy (placeholders refused)."""
     text = read_text(file)
+    load_policy_file(file)
+    with bad_input_is_one_line():
+        require_no_placeholders(text, filename=str(file))
     effective_date = None
     if effective:
         try:
