@@ -26,6 +26,7 @@ TOKEN_PATHS: tuple[str, ...] = (
     "/portal/signin/",  # a client's single-use sign-in link
     "/account/password/new/",  # /<uidb64>/<token>/: a password-reset link
     "/calendar/",  # /<token>.ics: a therapist's calendar feed
+    "/r/",  # /<token>/: a reminder's confirm-or-cancel link (reminders.urls)
 )
 
 _SEGMENT = r"[^/\s?#&\"'<>]+"
