@@ -342,14 +342,12 @@ def clients(request: HttpRequest) -> HttpResponse:
     page = page[:CLIENTS_PAGE]
     # Each client's current agreement in one query, not one a row.
     current = current_agreements(client.pk for client in page)
-    for client in page:
-        client.agreement = current.get(client.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "dashboard/clients.html",
         {
             "nav": "clients",
-            "clients": page,
+            "rows": [(client, current.get(client.pk)) for client in page],
             "next_after": page[-1].pk if more else None,
             "paged": after is not None,
         },
