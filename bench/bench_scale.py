@@ -658,6 +658,7 @@ def explain_pages(out_path: Path) -> list[dict[str, Any]]:
             with CaptureQueriesContext(connection) as captured:
                 response = http.get(path)
             assert response.status_code == 200, (name, response.status_code)
+            queries = list(captured.captured_queries)  # before more requests move the log
             # The page's cost to the machine, which a busy machine does not inflate as it
             # does wall time: this process's CPU (Django, templates, the driver) per request.
             cpu = []
@@ -668,11 +669,11 @@ def explain_pages(out_path: Path) -> list[dict[str, Any]]:
             page = {
                 "user": username,
                 "page": name,
-                "queries": len(captured),
+                "queries": len(queries),
                 "cpu_ms": statistics.median(cpu) * 1000,
                 "plans": [],
             }
-            for query in captured.captured_queries:
+            for query in queries:
                 sql = query["sql"]
                 if not sql.lstrip().upper().startswith("SELECT"):
                     continue
