@@ -1,28 +1,33 @@
 """Scale-out: a host's database, triage throughput with competing workers, dashboard latency.
 
-    .venv/bin/python bench/bench_scale.py [--messages 10000000] [--triage 1500]
-        [--workers 1,2,4] [--users 20] [--seconds 30] [--reuse] [--keep]
+    .venv/bin/python bench/bench_scale.py [--database bench_scale] [--messages 10000000]
+        [--triage 1500] [--workers 1,2,4] [--users 20] [--seconds 30] [--repeat 25]
+        [--skip-triage] [--skip-dashboard] [--reuse] [--keep]
 
-1. Loads a synthetic host into its own PostgreSQL database (``bench_scale`` on
+1. Loads a synthetic host into its own PostgreSQL database (``--database`` on
    127.0.0.1:5432, migrated from scratch): 1,000 practices (an owner and a
    therapist each, a published policy), 50,000 clients with an email contact
-   and an agreement, and ``--messages`` stored messages with their action runs
-   and alerts, written in bulk with ``INSERT ... SELECT generate_series``
-   (the message table's secondary indexes are dropped for the load and rebuilt
-   after it). Historic rows carry small dummy bytes instead of sealed content:
-   the dashboard's lists never open it. ``--reuse`` skips the load when the
-   database already holds the requested number of messages.
-2. EXPLAIN ANALYZE of every query the dashboard home view runs, captured from
-   the real view for an owner and for a therapist who sees only their own
-   clients; a sequential scan on a large table is flagged.
+   and an agreement, and ``--messages`` stored messages with their action runs,
+   alerts, reviews and agenda items, written in bulk with ``INSERT ... SELECT
+   generate_series`` (the message table's secondary indexes are dropped for the
+   load and rebuilt after it). Historic rows carry small dummy bytes instead of
+   sealed content: the dashboard's lists never open it. ``--reuse`` skips the
+   load when the database already holds the requested number of messages.
+2. Every dashboard page in ``PAGES`` (a table of URL names: add new pages
+   there), for an owner and for a therapist who sees only their own clients,
+   signed in through the real views: EXPLAIN ANALYZE of every query the page
+   runs (a sequential scan on a large table is flagged) and the request's
+   median CPU time in this process.
 3. Triage through the real path: producer processes call ``do_ingest`` (store,
    seal, triage, queue — one transaction) while 1, 2 and 4 ``boundaries worker``
    processes compete for the queue and run ``carry_out``. Reported: messages
    triaged and carried out per second, and that every task ran exactly once, by
    exactly one worker, with at most one reply per message and one per reply slot.
-4. Dashboard latency: gunicorn (``boundaries serve``) on loopback, ``--users``
+4. Dashboard latency: gunicorn (``boundaries serve``) on loopback. One user:
+   each page in turn, ``--repeat`` requests one at a time, the median (and
+   ``/healthz`` as the floor the machine's load sets). Then ``--users``
    therapists of different practices signed in through the real password and
-   TOTP views, each hammering GET /dashboard/ from its own thread.
+   TOTP views, each going through every page from its own thread.
 
 The load average is printed with every figure: on a shared machine it says how
 much else was running.
