@@ -1,28 +1,33 @@
 """Scale-out: a host's database, triage throughput with competing workers, dashboard latency.
 
-    .venv/bin/python bench/bench_scale.py [--messages 10000000] [--triage 1500]
-        [--workers 1,2,4] [--users 20] [--seconds 30] [--reuse] [--keep]
+    .venv/bin/python bench/bench_scale.py [--database bench_scale] [--messages 10000000]
+        [--triage 1500] [--workers 1,2,4] [--users 20] [--seconds 30] [--repeat 25]
+        [--skip-triage] [--skip-dashboard] [--reuse] [--keep]
 
-1. Loads a synthetic host into its own PostgreSQL database (``bench_scale`` on
+1. Loads a synthetic host into its own PostgreSQL database (``--database`` on
    127.0.0.1:5432, migrated from scratch): 1,000 practices (an owner and a
    therapist each, a published policy), 50,000 clients with an email contact
-   and an agreement, and ``--messages`` stored messages with their action runs
-   and alerts, written in bulk with ``INSERT ... SELECT generate_series``
-   (the message table's secondary indexes are dropped for the load and rebuilt
-   after it). Historic rows carry small dummy bytes instead of sealed content:
-   the dashboard's lists never open it. ``--reuse`` skips the load when the
-   database already holds the requested number of messages.
-2. EXPLAIN ANALYZE of every query the dashboard home view runs, captured from
-   the real view for an owner and for a therapist who sees only their own
-   clients; a sequential scan on a large table is flagged.
+   and an agreement, and ``--messages`` stored messages with their action runs,
+   alerts, reviews and agenda items, written in bulk with ``INSERT ... SELECT
+   generate_series`` (the message table's secondary indexes are dropped for the
+   load and rebuilt after it). Historic rows carry small dummy bytes instead of
+   sealed content: the dashboard's lists never open it. ``--reuse`` skips the
+   load when the database already holds the requested number of messages.
+2. Every dashboard page in ``PAGES`` (a table of URL names: add new pages
+   there), for an owner and for a therapist who sees only their own clients,
+   signed in through the real views: EXPLAIN ANALYZE of every query the page
+   runs (a sequential scan on a large table is flagged) and the request's
+   median CPU time in this process.
 3. Triage through the real path: producer processes call ``do_ingest`` (store,
    seal, triage, queue — one transaction) while 1, 2 and 4 ``boundaries worker``
    processes compete for the queue and run ``carry_out``. Reported: messages
    triaged and carried out per second, and that every task ran exactly once, by
    exactly one worker, with at most one reply per message and one per reply slot.
-4. Dashboard latency: gunicorn (``boundaries serve``) on loopback, ``--users``
+4. Dashboard latency: gunicorn (``boundaries serve``) on loopback. One user:
+   each page in turn, ``--repeat`` requests one at a time, the median (and
+   ``/healthz`` as the floor the machine's load sets). Then ``--users``
    therapists of different practices signed in through the real password and
-   TOTP views, each hammering GET /dashboard/ from its own thread.
+   TOTP views, each going through every page from its own thread.
 
 The load average is printed with every figure: on a shared machine it says how
 much else was running.
@@ -33,6 +38,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import re
 import secrets
@@ -67,9 +73,31 @@ TEXTS = [
     "Great offer on office supplies this week only",
     "Could you send me the invoice for last month please?",
     "I don't want to be here anymore. I've been thinking about ending it.",
+    "I have pills saved up and I am going to take them all tonight. Goodbye.",
 ]
+CONCERN_TEXT = len(TEXTS) - 2  # one message in CONCERN_EVERY is a concern (review today)
+CONCERN_EVERY = 100
 CRISIS_TEXT = len(TEXTS) - 1  # one message in CRISIS_EVERY is a crisis
 CRISIS_EVERY = 200
+
+#: Every dashboard page the bench times, by URL name, and which of the signed-in
+#: therapist's own records its URL needs (a key of PAGE_ARGUMENTS, or "" for none).
+#: A new page is one line here.
+PAGES: list[tuple[str, str]] = [
+    ("dashboard:home", ""),
+    ("dashboard:message", "message"),
+    ("dashboard:clients", ""),
+    ("dashboard:client", "client"),
+    ("dashboard:agenda", ""),
+    ("dashboard:policy", ""),
+    ("dashboard:calendar", ""),
+    ("dashboard:insights", ""),
+    ("dashboard:compose", ""),
+    ("dashboard:client_agreement", "client"),
+    ("dashboard:client_next_session", "client"),
+    ("dashboard:client_edit", "client"),
+    ("dashboard:settings", ""),
+]
 
 
 def load_average() -> str:
@@ -152,6 +180,7 @@ def template_decisions() -> list[dict[str, Any]]:
                     "known": context is known,
                     "sender_status": context.status.value,
                     "crisis": decision.crisis,
+                    "risk": decision.risk.value,
                     "labels": sorted(label.value for label in decision.labels),
                     "scores": summary["scores"],
                     "actions": [action.value for action in decision.actions],
@@ -340,6 +369,7 @@ BULK_COLUMNS = {
     "size",
     "sealed",
     "crisis",
+    "risk",
     "labels",
     "scores",
     "actions",
@@ -378,12 +408,15 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
     templates = template_decisions()
     # Routine messages use the texts triaged as not urgent; the crisis share is fixed
     # (one in CRISIS_EVERY) and uses the crisis text, whatever the classifier makes of the rest.
-    known = [t for t in templates if t["known"] and not t["crisis"]]
-    strangers = [t for t in templates if not t["known"] and not t["crisis"]]
+    special = (CONCERN_TEXT, CRISIS_TEXT)
+    known = [t for t in templates if t["known"] and t["text"] not in special]
+    strangers = [t for t in templates if not t["known"] and t["text"] not in special]
     crisis = [t for t in templates if t["known"] and t["text"] == CRISIS_TEXT]
+    concern = [t for t in templates if t["known"] and t["text"] == CONCERN_TEXT]
     assert crisis[0]["crisis"], "the crisis text is not triaged as a crisis"
+    assert concern[0]["risk"] == "concern", "the concern text is not triaged as a concern"
     values = ", ".join(
-        "(%s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb)" for _ in templates
+        "(%s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb)" for _ in templates
     )
     params: list[Any] = []
     for t in templates:
@@ -391,19 +424,22 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
             t["k"],
             t["sender_status"],
             t["crisis"],
+            t["risk"],
             json.dumps(t["labels"]),
             json.dumps(t["scores"]),
             json.dumps(t["actions"]),
             json.dumps(t["clauses"]),
             json.dumps(t["reasons"]),
         ]
-    # Which template each row uses: 1 in CRISIS_EVERY a crisis from a client, 1 in 5 a
-    # stranger, the rest routine messages from the practice's clients.
+    # Which template each row uses: 1 in CRISIS_EVERY a crisis from a client, 1 in
+    # CONCERN_EVERY a concern, 1 in 5 a stranger, the rest routine messages from the
+    # practice's clients.
     # q is the row's number within its practice (g runs over practices round-robin), so
     # every practice gets the same mix: no practice is all crises or all strangers.
     q = f"(g / {practices})"
     pick = (
         f"CASE WHEN mod({q}, {CRISIS_EVERY}) = 0 THEN {crisis[0]['k']} "
+        f"WHEN mod({q}, {CONCERN_EVERY}) = {CONCERN_EVERY // 2} THEN {concern[0]['k']} "
         f"WHEN mod({q}, 5) = 1 THEN "
         f"(ARRAY{[t['k'] for t in strangers]})[1 + mod({q} / 5, {len(strangers)})] "
         f"ELSE (ARRAY{[t['k'] for t in known]})[1 + mod({q} / 7, {len(known)})] END"
@@ -415,7 +451,7 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
         cursor.execute("SET max_parallel_maintenance_workers = 2")
         cursor.execute(
             "CREATE TEMP TABLE tpl (k int PRIMARY KEY, sender_status text, crisis bool,"
-            " labels jsonb, scores jsonb, actions jsonb, clauses jsonb, reasons jsonb)"
+            " risk text, labels jsonb, scores jsonb, actions jsonb, clauses jsonb, reasons jsonb)"
         )
         cursor.execute(f"INSERT INTO tpl VALUES {values}", params)  # noqa: S608
         drops = {}
@@ -435,7 +471,8 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
                     f"""
                     INSERT INTO inbox_message (practice_id, channel, platform, client_id,
                         sender_status, external_id, content_hash, received_at, size, sealed,
-                        crisis, labels, scores, actions, clauses, reasons, status{extra_columns})
+                        crisis, risk, labels, scores, actions, clauses, reasons,
+                        status{extra_columns})
                     SELECT {ids["practice_min"]} + mod(g, {practices}),
                         'email', '',
                         CASE WHEN tpl.sender_status = 'unknown' THEN NULL
@@ -446,7 +483,7 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
                         now() - make_interval(secs => ({total} - g)::float8 * {span_seconds} / {total}),
                         600 + mod(g, 2400),
                         '\\x00000000000000000000000000000000'::bytea,
-                        tpl.crisis, tpl.labels, tpl.scores, tpl.actions, tpl.clauses, tpl.reasons,
+                        tpl.crisis, tpl.risk, tpl.labels, tpl.scores, tpl.actions, tpl.clauses, tpl.reasons,
                         CASE WHEN mod({q}, 2000) = 3 THEN 'failed' ELSE 'done' END{extra_values}
                     FROM generate_series(%s, %s) AS g JOIN tpl ON tpl.k = ({pick})
                     ORDER BY g
@@ -465,10 +502,38 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
             progress.update(task, completed=end)
         cursor.execute(
             """
-            INSERT INTO inbox_alert (practice_id, message_id, created_at, sent_at, acknowledged_at)
+            INSERT INTO inbox_alert (practice_id, message_id, created_at, sent_at,
+                acknowledged_at, judgement)
             SELECT practice_id, id, received_at, received_at,
-                   CASE WHEN received_at < now() - interval '2 days' THEN received_at END
+                   CASE WHEN received_at < now() - interval '2 days'
+                        THEN received_at + interval '4 minutes' END,
+                   CASE WHEN received_at < now() - interval '2 days' AND mod(id, 2) = 0
+                        THEN 'urgent' ELSE '' END
             FROM inbox_message WHERE crisis
+            """
+        )
+        # Concerns on the review list: read within the hour, except the last two days'.
+        cursor.execute(
+            """
+            INSERT INTO inbox_review (practice_id, message_id, created_at, reviewed_at)
+            SELECT practice_id, id, received_at,
+                   CASE WHEN received_at < now() - interval '2 days'
+                        THEN received_at + interval '1 hour' END
+            FROM inbox_message WHERE actions ? 'review_today'
+            """
+        )
+        # Agenda items of the last 90 days' messages (older ones would all be discussed):
+        # discussed a week later, except the last fortnight's, which wait for a session.
+        cursor.execute(
+            """
+            INSERT INTO practices_agendaitem (practice_id, client_id, kind, source, note,
+                created_at, discussed_at, discussed_note)
+            SELECT practice_id, client_id, 'other', 'triage', '', received_at,
+                   CASE WHEN received_at < now() - interval '14 days'
+                        THEN received_at + interval '7 days' END, ''
+            FROM inbox_message
+            WHERE actions ? 'agenda_item' AND client_id IS NOT NULL
+              AND received_at > now() - interval '90 days'
             """
         )
         steps = sum(len(v) for v in creates.values())
@@ -479,8 +544,16 @@ def bulk_messages(total: int, ids: dict[str, int], practices: int, per: int, pro
                 cursor.execute(statement)
                 progress.advance(task)
         progress.update(task, description="VACUUM ANALYZE")
-        for table in ("inbox_message", "inbox_actionrun", "inbox_alert"):
+        for table in (
+            "inbox_message",
+            "inbox_actionrun",
+            "inbox_alert",
+            "inbox_review",
+            "practices_agendaitem",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
+        # The rest (clients, agreements…) as autovacuum would have by the time anyone looks.
+        cursor.execute("ANALYZE")
         progress.advance(task)
 
 
@@ -529,11 +602,48 @@ def current_code(device: Any) -> str:
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
+# --------------------------------------------------------------------------- pages
+
+
+def _newest_message(user: Any) -> dict[str, int]:
+    from boundaries.practices.access import messages_for
+
+    message = messages_for(user).filter(client__isnull=False).order_by("-received_at").first()
+    assert message is not None, f"{user} sees no message"
+    return {"message_id": message.pk}
+
+
+def _a_client(user: Any) -> dict[str, int]:
+    from boundaries.practices.access import clients_for
+
+    client = clients_for(user).filter(status="present").order_by("pk").first()
+    assert client is not None, f"{user} sees no client"
+    return {"client_id": client.pk}
+
+
+#: Requests a page in-process, for its median CPU time.
+IN_PROCESS_REPEAT = 10
+
+#: How to fill a page's URL from the signed-in therapist's own records.
+PAGE_ARGUMENTS: dict[str, Any] = {"message": _newest_message, "client": _a_client}
+
+
+def page_paths(user: Any) -> list[tuple[str, str]]:
+    """(URL name, path) of every page in PAGES, for this user."""
+    from django.urls import reverse
+
+    paths = []
+    for name, needs in PAGES:
+        kwargs = PAGE_ARGUMENTS[needs](user) if needs else {}
+        paths.append((name, reverse(name, kwargs=kwargs)))
+    return paths
+
+
 # --------------------------------------------------------------------------- explain
 
 
-def explain_home(out_path: Path) -> list[dict[str, Any]]:
-    """EXPLAIN ANALYZE each query of the real home view, for an owner and a member."""
+def explain_pages(out_path: Path) -> list[dict[str, Any]]:
+    """EXPLAIN ANALYZE each query of every page in PAGES, for an owner and a member."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client as HttpClient
@@ -552,28 +662,44 @@ def explain_home(out_path: Path) -> list[dict[str, Any]]:
         )
         response = http.post("/account/login/code/", {"code": current_code(device)})
         assert response.status_code == 302, response.content[:300]
-        http.get("/dashboard/")  # warm the cache once, as a signed-in user would
-        with CaptureQueriesContext(connection) as captured:
-            response = http.get("/dashboard/")
-        assert response.status_code == 200
-        for query in captured.captured_queries:
-            sql = query["sql"]
-            if "inbox_" not in sql and "practices_agendaitem" not in sql:
-                continue
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-            seq = re.findall(r"Seq Scan on (\w+)", plan)
-            total = re.search(r"Execution Time: ([\d.]+) ms", plan)
-            findings.append(
-                {
-                    "user": username,
-                    "sql": sql,
-                    "ms": float(total.group(1)) if total else 0.0,
-                    "seq_scans": seq,
-                }
-            )
-            lines += [f"-- {username}", sql, plan, ""]
+        for name, path in page_paths(user):
+            http.get(path)  # warm the cache once, as a signed-in user would
+            with CaptureQueriesContext(connection) as captured:
+                response = http.get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            queries = list(captured.captured_queries)  # before more requests move the log
+            # The page's cost to the machine, which a busy machine does not inflate as it
+            # does wall time: this process's CPU (Django, templates, the driver) per request.
+            cpu = []
+            for _ in range(IN_PROCESS_REPEAT):
+                started = time.thread_time()
+                http.get(path)
+                cpu.append(time.thread_time() - started)
+            page = {
+                "user": username,
+                "page": name,
+                "queries": len(queries),
+                "cpu_ms": statistics.median(cpu) * 1000,
+                "plans": [],
+            }
+            for query in queries:
+                sql = query["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                seq = re.findall(r"Seq Scan on (\w+)", plan)
+                total = re.search(r"Execution Time: ([\d.]+) ms", plan)
+                page["plans"].append(
+                    {
+                        "sql": sql,
+                        "ms": float(total.group(1)) if total else 0.0,
+                        "seq_scans": seq,
+                    }
+                )
+                lines += [f"-- {username} {name}", sql, plan, ""]
+            findings.append(page)
     out_path.write_text("\n".join(lines), encoding="utf-8")
     return findings
 
@@ -686,6 +812,8 @@ def triage_round(
                 str(args.practices_used),
                 "--run-id",
                 str(args.run_id),
+                "--database",
+                DB_NAME,
             ],
             env=env,
         )
@@ -866,9 +994,23 @@ class Browser:
         assert status == 200, f"dashboard for {username}: {status}"
 
 
-def dashboard_latency(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
-    from django.contrib.auth import get_user_model
+def _quantiles(values: list[float]) -> dict[str, float]:
+    """Median, and p95/p99 by nearest rank (never above the largest value), in ms."""
+    ordered = sorted(values)
 
+    def rank(fraction: float) -> float:
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
+
+    return {
+        "n": len(values),
+        "p50": statistics.median(ordered) * 1000,
+        "p95": rank(0.95),
+        "p99": rank(0.99),
+        "max": ordered[-1] * 1000,
+    }
+
+
+def start_server(args: argparse.Namespace, env: dict[str, str]) -> tuple[Any, int]:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -885,61 +1027,102 @@ def dashboard_latency(args: argparse.Namespace, env: dict[str, str]) -> dict[str
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
-        user_model = get_user_model()
-        browsers = []
-        # Practices 2.. (practice 1 was used for EXPLAIN): owners and members alternately.
-        for n in range(args.users):
-            username = f"{'owner' if n % 2 == 0 else 'member'}{n + 2}"
-            device = confirmed_device(user_model.objects.get(username=username))
-            browser = Browser(port)
-            browser.sign_in(username, current_code(device))
-            browsers.append(browser)
-        latencies: list[list[float]] = [[] for _ in browsers]
-        errors = [0] * len(browsers)
-        stop_at = time.time() + args.seconds
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            if time.time() > deadline:
+                server.terminate()
+                raise
+            time.sleep(0.2)
+        else:
+            return server, port
 
-        def hammer(index: int) -> None:
-            browser = browsers[index]
-            while time.time() < stop_at:
+
+def signed_in(port: int, username: str) -> tuple[Browser, list[tuple[str, str]]]:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    device = confirmed_device(user)
+    browser = Browser(port)
+    browser.sign_in(username, current_code(device))
+    return browser, page_paths(user)
+
+
+def one_user(args: argparse.Namespace, port: int) -> list[dict[str, Any]]:
+    """Each page in turn, one request at a time, for an owner and for a therapist."""
+    rows = []
+    for username in ("owner1", "member1"):
+        browser, paths = signed_in(port, username)
+        if username == "owner1":
+            # The floor: a view with no database query and no template, on the same server.
+            paths = [("healthz (floor)", "/healthz"), *paths]
+        for name, path in paths:
+            for _ in range(3):  # warm: the worker's imports, templates and connection
+                browser.request("GET", path)
+            times = []
+            for _ in range(args.repeat):
                 started = time.perf_counter()
-                status, _ = browser.request("GET", "/dashboard/")
-                latencies[index].append(time.perf_counter() - started)
-                if status != 200:
-                    errors[index] += 1
+                status, _ = browser.request("GET", path)
+                times.append(time.perf_counter() - started)
+                assert status == 200, f"{name} for {username}: {status}"
+            rows.append({"user": username, "page": name, **_quantiles(times)})
+    return rows
 
-        threads = [threading.Thread(target=hammer, args=(i,)) for i in range(len(browsers))]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
-        load = load_average()
+
+def many_users(args: argparse.Namespace, port: int) -> dict[str, Any]:
+    """``--users`` therapists of different practices, each going through every page."""
+    browsers = []
+    # Practices 2.. (practice 1 was used for EXPLAIN): owners and members alternately.
+    for n in range(args.users):
+        username = f"{'owner' if n % 2 == 0 else 'member'}{n + 2}"
+        browsers.append(signed_in(port, username))
+    latencies: list[list[tuple[str, float]]] = [[] for _ in browsers]
+    errors = [0] * len(browsers)
+    stop_at = time.time() + args.seconds
+
+    def hammer(index: int) -> None:
+        browser, paths = browsers[index]
+        turn = index  # users start on different pages
+        while time.time() < stop_at:
+            name, path = paths[turn % len(paths)]
+            turn += 1
+            started = time.perf_counter()
+            status, _ = browser.request("GET", path)
+            latencies[index].append((name, time.perf_counter() - started))
+            if status != 200:
+                errors[index] += 1
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(len(browsers))]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    every = [x for per in latencies for x in per]
+    pages = {name: _quantiles([t for n, t in every if n == name]) for name, _ in PAGES}
+    return {
+        **_quantiles([t for _, t in every]),
+        "requests": len(every),
+        "errors": sum(errors),
+        "rps": len(every) / elapsed,
+        "pages": pages,
+        "load": load_average(),
+    }
+
+
+def dashboard_latency(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
+    server, port = start_server(args, env)
+    try:
+        single = one_user(args, port)
+        single_load = load_average()
+        many = many_users(args, port) if args.users else None
     finally:
         server.terminate()
         server.wait(timeout=30)
-    every = sorted(x for per in latencies for x in per)
-    q = statistics.quantiles(every, n=100)
-    return {
-        "requests": len(every),
-        "errors": sum(errors),
-        "p50": q[49] * 1000,
-        "p95": q[94] * 1000,
-        "p99": q[98] * 1000,
-        "max": every[-1] * 1000,
-        "rps": len(every) / elapsed,
-        "load": load,
-    }
+    return {"one_user": single, "one_user_load": single_load, "many": many}
 
 
 # --------------------------------------------------------------------------- main
@@ -957,11 +1140,15 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0, help="dashboard hammering time")
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--repeat", type=int, default=25, help="one-user requests per page")
     parser.add_argument("--reuse", action="store_true", help="keep a loaded bench_scale database")
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--skip-triage", action="store_true")
     parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--data-dir", default="")
+    parser.add_argument(
+        "--database", default="bench_scale", help="database to (re)create on 127.0.0.1:5432"
+    )
     # Child mode (a producer process).
     parser.add_argument("--_produce", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
@@ -971,6 +1158,9 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
     # Distinguishes this run's messages from those of earlier runs on a kept database.
     parser.add_argument("--run-id", type=int, default=int(time.time()), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global DB_NAME, DATABASE_URL  # noqa: PLW0603 - one database per run, chosen here
+    DB_NAME = args.database
+    DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
     if args._produce:
         return produce(args)
 
@@ -985,7 +1175,7 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
     )
 
     console = Console()
-    state_dir = Path(tempfile.gettempdir()) / "bench-scale"
+    state_dir = Path(tempfile.gettempdir()) / DB_NAME.replace("_", "-")
     args.data_dir = args.data_dir or str(state_dir)
     data_dir = Path(args.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -1044,15 +1234,20 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
             f"indexes {indexes / 2**20:>8,.0f} MiB"
         )
 
-    plans = data_dir / "explain-home.txt"
-    findings = explain_home(plans)
-    console.print(f"dashboard home queries (EXPLAIN ANALYZE; full plans in {plans}):")
-    for finding in findings:
-        big = [t for t in finding["seq_scans"] if t.startswith("inbox_")]
+    plans = data_dir / "explain-pages.txt"
+    findings = explain_pages(plans)
+    console.print(f"dashboard pages' queries (EXPLAIN ANALYZE; full plans in {plans}):")
+    for page in findings:
+        slowest = max(page["plans"], key=lambda p: p["ms"], default=None)
+        big = sorted({t for p in page["plans"] for t in p["seq_scans"] if t.startswith("inbox_")})
         flag = f"[red]SEQ SCAN {', '.join(big)}[/]" if big else "index"
-        first_line = " ".join(finding["sql"].split())[:90]
-        console.print(f"  {finding['user']:<8} {finding['ms']:>8.2f} ms  {flag}  {first_line}…")
-
+        total = sum(p["ms"] for p in page["plans"])
+        worst = " ".join(slowest["sql"].split())[:70] if slowest else ""
+        console.print(
+            f"  {page['user']:<8} {page['page']:<20} {page['queries']:>3} queries "
+            f"{total:>8.2f} ms in all, slowest {slowest['ms'] if slowest else 0:>7.2f} ms; "
+            f"Django CPU {page['cpu_ms']:>6.1f} ms; {flag}  {worst}…"
+        )
     results = []
     from boundaries.inbox.models import Message
 
@@ -1088,12 +1283,29 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
     if not args.skip_dashboard:
         dash = dashboard_latency(args, env)
         console.print(
-            f"dashboard GET /dashboard/, {args.users} users, {args.web_workers} gunicorn "
-            f"workers, {args.seconds:.0f} s: {dash['requests']} requests, {dash['errors']} errors, "
-            f"p50 {dash['p50']:.0f} ms, [bold]p95 {dash['p95']:.0f} ms[/], "
-            f"p99 {dash['p99']:.0f} ms, "
-            f"max {dash['max']:.0f} ms, {dash['rps']:.1f} requests/s; {dash['load']}"
+            f"one user, {args.repeat} requests a page after 3 to warm, "
+            f"{args.web_workers} gunicorn workers (ms; {dash['one_user_load']}):"
         )
+        console.print(f"  {'page':<20} {'user':<8} {'median':>7} {'p95':>7} {'max':>7}")
+        for row in dash["one_user"]:
+            console.print(
+                f"  {row['page']:<20} {row['user']:<8} {row['p50']:>7.1f} {row['p95']:>7.1f} "
+                f"{row['max']:>7.1f}"
+            )
+        many = dash["many"]
+        if many:
+            console.print(
+                f"{args.users} users at once, each going through the {len(PAGES)} pages, "
+                f"{args.web_workers} gunicorn workers, {args.seconds:.0f} s: "
+                f"{many['requests']} requests, {many['errors']} errors, p50 {many['p50']:.0f} ms, "
+                f"[bold]p95 {many['p95']:.0f} ms[/], p99 {many['p99']:.0f} ms, "
+                f"max {many['max']:.0f} ms, {many['rps']:.1f} requests/s; {many['load']}"
+            )
+            for name, q in many["pages"].items():
+                console.print(
+                    f"  {name:<20} {q['n']:>5} requests  p50 {q['p50']:>6.0f}  "
+                    f"p95 {q['p95']:>6.0f}  max {q['max']:>6.0f} ms"
+                )
     summary = {
         "machine": describe(),
         "command": command(),
@@ -1102,7 +1314,10 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
         "triage": results,
         "growth": growth(before_triage) if results else None,
         "dashboard": dash,
-        "explain": [{k: v for k, v in f.items() if k != "sql"} for f in findings],
+        "explain": [
+            {**page, "plans": [{k: v for k, v in p.items() if k != "sql"} for p in page["plans"]]}
+            for page in findings
+        ],
     }
     (data_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     from django.db import connection
@@ -1110,7 +1325,9 @@ def main() -> int:  # noqa: PLR0915 - one script, read top to bottom
     connection.close()
     if not args.keep:
         subprocess.run(["dropdb", *PG, "--if-exists", "--force", DB_NAME], check=True)
-    failed = any(not r["ok"] for r in results) or (dash is not None and dash["errors"])
+    failed = any(not r["ok"] for r in results) or bool(
+        dash is not None and dash["many"] and dash["many"]["errors"]
+    )
     return 1 if failed else 0
 
 

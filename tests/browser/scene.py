@@ -17,11 +17,11 @@ from typing import Any
 
 from boundaries import clock
 from boundaries.core.types import Channel, InboundMessage
-from boundaries.platform_audit.actions import do_import_export
+from boundaries.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.inbox.actions import Arrival, do_ingest
+from boundaries.platform_audit.actions import do_import_export
 from boundaries.portal import actions as portal_actions
 from boundaries.practices.calendar import do_create_feed
-from boundaries.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.practices.models import AgendaItem, Client, Practice, Therapist
 from boundaries.site.models import Post
 from boundaries.welfare import actions as welfare_actions

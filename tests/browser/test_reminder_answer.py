@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def link(practice: Any, alice: Any) -> str:
     """The path of the link in Rowan's discreet email reminder, sent by the reminder run."""
     from boundaries import clock
-    from boundaries.practices import actions
     from boundaries.demo import demo_policy_source
+    from boundaries.practices import actions
     from boundaries.reminders.sending import send_due_reminders
 
     actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")

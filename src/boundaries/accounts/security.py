@@ -84,6 +84,10 @@ def start_session(request: HttpRequest) -> None:
     request.session["last_seen"] = stamp
 
 
+#: How far "last seen" may lag behind before the session is written again.
+LAST_SEEN_STEP = dt.timedelta(seconds=30)
+
+
 class SessionLimitsMiddleware:
     """End a signed-in session after 15 minutes idle or 12 hours in all (settings)."""
 
@@ -101,7 +105,10 @@ class SessionLimitsMiddleware:
                 logout(request)
                 target = reverse("accounts:login") + "?" + urlencode({"expired": "1"})
                 return redirect(target)
-            request.session["last_seen"] = now.isoformat()
+            # Stored when it moved by LAST_SEEN_STEP: a session is not rewritten (an UPDATE
+            # and a commit) for every page, and it ends at most that much early, never late.
+            if now - seen >= LAST_SEEN_STEP:
+                request.session["last_seen"] = now.isoformat()
         return self.get_response(request)
 
 

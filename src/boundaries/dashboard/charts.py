@@ -135,12 +135,12 @@ def durations(
 
 
 def daily_counts(
-    rows: Sequence[tuple[dt.date, str]], days: Sequence[dt.date], keys: Sequence[str]
+    rows: Sequence[tuple[dt.date, str, int]], days: Sequence[dt.date], keys: Sequence[str]
 ) -> tuple[list[str], list[Series]]:
-    """Turn (day, key) rows into chart categories and one series per key."""
+    """Turn (day, key, how many) rows into chart categories and one series per key."""
     counts: dict[tuple[dt.date, str], int] = {}
-    for day, key in rows:
-        counts[(day, key)] = counts.get((day, key), 0) + 1
+    for day, key, n in rows:
+        counts[(day, key)] = counts.get((day, key), 0) + n
     categories = [f"{day:%d %b}" for day in days]
     series = [Series(key, [counts.get((day, key), 0) for day in days]) for key in keys]
     return categories, series

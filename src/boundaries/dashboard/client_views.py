@@ -46,7 +46,7 @@ from boundaries.practices.emergency import (
     EmergencyContact,
     emergency_contact_of,
 )
-from boundaries.practices.models import Client, ClientContact, Therapist
+from boundaries.practices.models import Client, ClientContact, Therapist, current_agreements
 from boundaries.vault.crypto import VaultIntegrityError
 from boundaries.vault.keys import KeyringError
 
@@ -212,6 +212,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="CSV file")
 
 
+def _digits(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+#: Clients on one page of the register; the next page starts after the last name shown.
+CLIENTS_PAGE = 200
+
+
 @therapist_required
 def clients(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for(request.user)
@@ -229,7 +237,26 @@ def clients(request: HttpRequest) -> HttpResponse:
             )
     else:
         found = found.filter(status__in=LISTS[shown][1])
-    listing = list(found.prefetch_related("agreements"))
+    # A page of the register at a time, by name, with each client's current agreement
+    # in one query (a practice with years of clients must not load them all).
+    found = found.order_by("last_name", "first_name", "id").defer(
+        "sealed_emergency_contact", "nicknames"
+    )
+    after = found.filter(pk=_digits(request.GET.get("after", ""))).values_list(
+        "last_name", "first_name", "id"
+    )
+    start = after.first()
+    if start is not None:
+        last, first, pk = start
+        found = found.filter(
+            Q(last_name__gt=last)
+            | Q(last_name=last, first_name__gt=first)
+            | Q(last_name=last, first_name=first, id__gt=pk)
+        )
+    page = list(found[: CLIENTS_PAGE + 1])
+    more = len(page) > CLIENTS_PAGE
+    listing = page[:CLIENTS_PAGE]
+    current = current_agreements(client.pk for client in listing)
     # The search words are a name: the entry says only that there was a search.
     _audit_read(
         request,
@@ -244,7 +271,8 @@ def clients(request: HttpRequest) -> HttpResponse:
         "dashboard/clients.html",
         {
             "nav": "clients",
-            "clients": listing,
+            "rows": [(client, current.get(client.pk)) for client in listing],
+            "next_after": listing[-1].pk if more else None,
             "lists": [(key, label) for key, (label, _) in LISTS.items()],
             "shown": "" if query else shown,
             "query": query,

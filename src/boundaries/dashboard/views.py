@@ -12,7 +12,9 @@ import urllib.parse
 from typing import Any, cast
 
 from django import forms
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,15 +30,14 @@ from boundaries.channels.registry import COMPOSE_SENDERS
 from boundaries.channels.sms.parse import media_count
 from boundaries.core.guard import OutboundChannel
 from boundaries.core.policy.loader import display_phone
-from boundaries.core.types import Attachment, Channel, RiskLevel
+from boundaries.core.types import Action, Attachment, Channel, RiskLevel
 from boundaries.dashboard import charts
 from boundaries.dashboard.outbound import GuardRefusal, clear_to_send, guard_for_client
-from boundaries.dashboard.templatetags.labels import channel_name
 from boundaries.data_rights.export import do_export_client, export_filename
 from boundaries.errors import ActionError
 from boundaries.inbox.access import get_message_for, messages_for
 from boundaries.inbox.delivery import RetryLaterError
-from boundaries.inbox.models import ActionRun, Alert
+from boundaries.inbox.models import ActionRun, Alert, Message, Review
 from boundaries.inbox.reviewing import (
     alert_precision,
     do_acknowledge_alert,
@@ -59,6 +60,7 @@ from boundaries.practices.models import (
     AgendaItem,
     ClientContact,
     PolicyAcknowledgement,
+    Therapist,
 )
 from boundaries.reminders.actions import do_mark_notice_seen
 from boundaries.reminders.models import AppointmentNotice
@@ -85,22 +87,40 @@ def _audit_read(request: HttpRequest, action: str, obj: Any, practice: Any, **de
         record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
 
 
+#: Columns the inbox's lists never show: the sealed content (often kilobytes, stored out
+#: of line) and the decision's detail, decoded from JSON for nothing on every row.
+LIST_DEFERRED = (
+    "sealed",
+    "labels",
+    "scores",
+    "clauses",
+    "reasons",
+    "client__sealed_emergency_contact",
+    "client__nicknames",
+)
+
+
 @therapist_required
 def home(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for(request.user)
-    messages = messages_for(request.user).select_related("client", "alert")
+    messages = messages_for(request.user).select_related("client", "alert").defer(*LIST_DEFERRED)
     crises = list(messages.filter(crisis=True, alert__acknowledged_at__isnull=True)[:50])
     if getattr(request, "htmx", False):
         # The crisis section polls every few seconds: send only that part.
         return render(request, "dashboard/_crisis.html", {"crises": crises})
     # Concerns not yet marked reviewed: "read it today", right under the urgent section.
-    to_review = messages.filter(review__isnull=False, review__reviewed_at__isnull=True)
-    concerns = list(to_review.select_related("review")[:50])
+    # Found from the practice's few open reviews (their index), not by walking all of its
+    # messages or all of a therapist's (docs/scaling.md).
+    open_reviews = Review.objects.filter(
+        practice_id=therapist.practice_id, reviewed_at__isnull=True
+    ).values("message_id")
+    concerns = list(messages.filter(pk__in=open_reviews).select_related("review")[:50])
     failed = list(messages.filter(status="failed")[:50])
-    quarantined = list(messages.filter(action_runs__action="quarantine_to_vault")[:20])
+    quarantined = list(quarantined_messages(messages)[:20])
+    # Not the ones listed above.
     recent = list(
         messages.exclude(crisis=True, alert__acknowledged_at__isnull=True).exclude(
-            pk__in=to_review.values("pk")
+            pk__in=open_reviews
         )[:30]
     )
     notices = list(
@@ -108,11 +128,7 @@ def home(request: HttpRequest) -> HttpResponse:
             appointment__client__in=clients_for(request.user), seen_at__isnull=True
         ).select_related("appointment__client")[:50]
     )
-    agenda = (
-        AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
-        .select_related("client", "appointment")
-        .order_by("appointment__starts_at", "created_at")[:50]
-    )
+    agenda = open_agenda(therapist)[:50]
     return render(
         request,
         "dashboard/home.html",
@@ -142,9 +158,41 @@ def notice_seen(request: HttpRequest, notice_id: int) -> HttpResponse:
     return redirect(f"{reverse('dashboard:home')}#appointment-notices")
 
 
+def quarantined_messages(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """Messages whose session content went to the secure store.
+
+    On PostgreSQL asked of the decision's own actions, which a partial index
+    covers (inbox migration 0010): the newest are read from it, not found by
+    joining every action run of the practice. SQLite cannot index JSON
+    containment; one practice's messages there are few, so it joins.
+    """
+    action = Action.QUARANTINE_TO_VAULT.value
+    if connection.vendor == "postgresql":
+        return messages.filter(actions__contains=[action])
+    return messages.filter(action_runs__action=action)
+
+
+def open_agenda(therapist: Therapist) -> QuerySet[AgendaItem]:
+    """Agenda items not yet discussed, of the clients this therapist sees, soonest first.
+
+    Asked by practice first, so the open items come from their partial index
+    rather than from every item each client ever had (docs/scaling.md).
+    """
+    items = AgendaItem.objects.filter(practice_id=therapist.practice_id, discussed_at__isnull=True)
+    if not therapist.sees_all_clients:
+        items = items.filter(client__therapist=therapist)
+    return items.select_related("client", "appointment").order_by(
+        "appointment__starts_at", "created_at", "id"
+    )
+
+
 @therapist_required
 def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = get_message_for(request.user, message_id)
+    # One query for the message and what the page shows beside it (its practice's slug,
+    # the client's initials, the alert, the review), not one each.
+    message = get_message_for(
+        request.user, message_id, related=("practice", "client", "alert", "review")
+    )
     _audit_read(request, "message.viewed_decision", message, message.practice)
     runs = {run.action: run for run in message.action_runs.all()}
     steps = [(action, runs.get(action)) for action in message.actions]
@@ -293,14 +341,23 @@ def act_on_alert(request: HttpRequest, message_id: int) -> HttpResponse:
     return render(request, "dashboard/act.html", context)
 
 
+#: Items on the next-sessions page; more are there when a practice never marks any discussed.
+AGENDA_PAGE = 100
+
+
 @therapist_required
 def agenda(request: HttpRequest) -> HttpResponse:
-    items = (
-        AgendaItem.objects.filter(client__in=clients_for(request.user), discussed_at__isnull=True)
-        .select_related("client", "appointment")
-        .order_by("appointment__starts_at", "created_at")
+    items = list(open_agenda(therapist_for(request.user))[: AGENDA_PAGE + 1])
+    return render(
+        request,
+        "dashboard/agenda.html",
+        {
+            "nav": "agenda",
+            "items": items[:AGENDA_PAGE],
+            "more": len(items) > AGENDA_PAGE,
+            "page_size": AGENDA_PAGE,
+        },
     )
-    return render(request, "dashboard/agenda.html", {"nav": "agenda", "items": items})
 
 
 @therapist_required
@@ -311,12 +368,16 @@ def insights(request: HttpRequest) -> HttpResponse:
     days = [today - dt.timedelta(days=n) for n in range(13, -1, -1)]
     since = clock.now() - dt.timedelta(days=14)
     messages = messages_for(request.user).filter(received_at__gte=since)
-    rows = [
-        (timezone.localtime(m.received_at).date(), channel_name(m.channel), m.actions)
-        for m in messages.only("received_at", "channel", "actions")
-    ]
-    channels = sorted({channel for _, channel, _ in rows})
-    categories, by_channel = charts.daily_counts([(d, c) for d, c, _ in rows], days, channels)
+    # Counted by the database, a row per day, channel and set of actions: a fortnight
+    # of a busy practice is a few dozen rows, not one per message.
+    rows: list[tuple[dt.date, str, list[str], int]] = list(
+        messages.order_by()
+        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day", "channel", "actions")
+        .annotate(n=Count("id"))
+    )
+    channels = sorted({channel for _, channel, _, _ in rows})
+    categories, by_channel = charts.daily_counts([(d, c, n) for d, c, _, n in rows], days, channels)
 
     def outcome(actions: list[str]) -> str:
         if "urgent_alert" in actions:
@@ -328,19 +389,22 @@ def insights(request: HttpRequest) -> HttpResponse:
                 return name.replace("_", " ")
         return "delivered"
 
-    outcomes = sorted({outcome(a) for _, _, a in rows})
-    _, by_outcome = charts.daily_counts([(d, outcome(a)) for d, _, a in rows], days, outcomes)
+    outcomes = sorted({outcome(a) for _, _, a, _ in rows})
+    _, by_outcome = charts.daily_counts([(d, outcome(a), n) for d, _, a, n in rows], days, outcomes)
     practice = therapist.practice
     current = practice.current_policy()
     active = clients_for(request.user).filter(status="present")
+    active_count = active.count()
     acknowledged = 0
     if current is not None:
         acknowledged = PolicyAcknowledgement.objects.filter(
             version=current, client__in=active
         ).count()
-    alerts = Alert.objects.filter(
-        message__in=messages_for(request.user), acknowledged_at__isnull=False
-    ).order_by("created_at")
+    # By practice first (its alerts are few), not through every message it ever had.
+    alerts = Alert.objects.filter(practice_id=practice.pk, acknowledged_at__isnull=False)
+    if not therapist.sees_all_clients:
+        alerts = alerts.filter(message__client__therapist=therapist)
+    alerts = alerts.order_by("created_at")
     minutes = [
         (a.acknowledged_at - a.created_at).total_seconds() / 60
         for a in alerts[:50]
@@ -362,10 +426,10 @@ def insights(request: HttpRequest) -> HttpResponse:
             "table_outcome": charts.as_table(categories, by_outcome),
             "categories": categories,
             "ack": charts.progress(
-                "Clients who acknowledged the current policy", acknowledged, active.count()
+                "Clients who acknowledged the current policy", acknowledged, active_count
             ),
             "ack_done": acknowledged,
-            "ack_total": active.count(),
+            "ack_total": active_count,
             "response": charts.durations("Minutes from crisis alert to acknowledgement", minutes),
             "minutes": minutes,
             "precision": precision,
