@@ -6,7 +6,10 @@ what a therapist meets on an ordinary day, each through the actions the product 
 uses (messages through ``do_ingest``, as a webhook or the SMTP receiver would hand them
 over): an urgent text, a concern, ordinary messages, a stranger, a secure portal thread
 with a client who asked to bring something to the next session, a welfare check, a platform
-audit, a calendar feed and a public post. Every name and number is invented (demo.py).
+audit, a calendar feed and a subscribed calendar with an event that matches no client, a
+second policy version (with what it changed), appointment reminders (one in the portal, one
+by email with its answer link) and a public post. Every name and number is invented
+(demo.py).
 """
 
 from __future__ import annotations
@@ -15,14 +18,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import icalendar
+
 from boundaries import clock
+from boundaries.core.policy.templates import render_template
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.platform_audit.actions import do_import_export
 from boundaries.portal import actions as portal_actions
-from boundaries.practices.calendar import do_create_feed
-from boundaries.practices.models import AgendaItem, Client, Practice, Therapist
+from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.actions.appointments import do_add_appointment
+from boundaries.practices.actions.policy import do_publish_policy
+from boundaries.practices.calendar import ImportReport, apply_events, do_create_feed, parse_events
+from boundaries.practices.calendar_subscriptions import do_subscribe_calendar
+from boundaries.practices.models import (
+    AgendaItem,
+    CalendarSubscription,
+    Client,
+    Practice,
+    Therapist,
+)
+from boundaries.reminders.answers import answer_link
+from boundaries.reminders.models import Reminder
+from boundaries.reminders.sending import send_due_reminders
 from boundaries.site.models import Post
 from boundaries.welfare import actions as welfare_actions
 from tests.exports.support import zip_folder
@@ -44,6 +63,8 @@ class Scene:
     welfare_check: int
     export_audit: int
     post_slug: str
+    policy_version: int
+    reminder_token: str
 
 
 def _client(practice: Practice, first_name: str) -> Client:
@@ -80,6 +101,60 @@ def _arrive(
         practice,
         Arrival(message=message, raw=raw, external_id=external_id, reply_address=reply),
     ).message
+
+
+def _calendar(therapist: Therapist) -> None:
+    """A subscribed calendar, as its first refresh leaves it: one event matches no client."""
+    subscription = do_subscribe_calendar(
+        therapist, "https://calendar.riverside-therapy.example/private/sam.ics"
+    )
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Sam's calendar//EN")
+    calendar.add("version", "2.0")
+    day = clock.now().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+    event = icalendar.Event()
+    event.add("uid", "scene-new-referral")
+    event.add("summary", "First session: new referral from the GP")
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(minutes=50))
+    calendar.add_component(event)
+    report = ImportReport()
+    events = parse_events(bytes(calendar.to_ical()), report)
+    apply_events(
+        therapist.practice,
+        events,
+        report,
+        therapist=therapist,
+        subscription=subscription,
+        source="subscription",
+        actor_label="calendar",
+    )
+    now = clock.now()
+    CalendarSubscription.objects.filter(pk=subscription.pk).update(
+        last_checked_at=now, last_ok_at=now, events_seen=len(report.seen)
+    )
+
+
+def _reminders(practice: Practice) -> str:
+    """Kit's reminder in the portal and Elin's by email, sent by the reminder run; the path
+    token of Elin's answer link."""
+    midnight = dt.time(0, 0)  # no quiet hours: the scene is built at any time of day
+    starts = (clock.now() + dt.timedelta(hours=23)).replace(minute=0, second=0, microsecond=0)
+    for first_name, channel in (("Kit", "portal"), ("Elin", "email")):
+        client = _client(practice, first_name)
+        agreement = client.current_agreement()
+        do_set_agreement(
+            client,
+            channels=agreement.channels if agreement else [channel],
+            reminder_channel=channel,
+            reminder_offsets=[24 * 60],
+            reminder_quiet_hours=(midnight, midnight),
+            actor_label="demo",
+        )
+        do_add_appointment(client, starts_at=starts, actor_label="demo")
+    send_due_reminders(clock.now())
+    reminder = Reminder.objects.get(client=_client(practice, "Elin"), channel="email")
+    return answer_link(reminder).rstrip("/").rsplit("/", 1)[1]
 
 
 def build_scene() -> Scene:
@@ -164,6 +239,22 @@ def build_scene() -> Scene:
 
     audit = do_import_export(therapist, zip_folder("instagram_current"))
     do_create_feed(therapist)
+    _calendar(therapist)
+    second = do_publish_policy(
+        practice,
+        source=render_template(
+            "GB",
+            practice_name="Riverside Talking Therapy",
+            therapist_name="Sam Rivera",
+            phone="+442079460123",
+            email="hello@riverside-therapy.example",
+            website="https://riverside-therapy.example",
+            timezone="Europe/London",
+        ),
+        summary="A new address for appointments.",
+        actor_label="demo",
+    )
+    reminder_token = _reminders(practice)
     post = Post.objects.create(
         practice=practice,
         title="Holiday opening hours",
@@ -183,4 +274,6 @@ def build_scene() -> Scene:
         welfare_check=check.pk,
         export_audit=audit.pk,
         post_slug=post.slug,
+        policy_version=second.number,
+        reminder_token=reminder_token,
     )

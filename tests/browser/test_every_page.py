@@ -81,6 +81,8 @@ PAGES: tuple[Visit, ...] = (
     ),
     Visit("portal:signin", ANYONE, lambda s: (do_issue_magic_link(s.portal_client),)),
     Visit("portal:home", ANYONE, status=403),  # signed out: how to sign in
+    # An email reminder's answer link (no sign-in: the token is the key).
+    Visit("reminders:answer", ANYONE, lambda s: (s.reminder_token,)),
     # The therapist's dashboard.
     Visit("dashboard:home"),
     Visit("dashboard:message", args=lambda s: (s.urgent_message,)),
@@ -90,13 +92,26 @@ PAGES: tuple[Visit, ...] = (
     Visit("dashboard:act", args=lambda s: (s.urgent_message,)),
     Visit("dashboard:compose"),
     Visit("dashboard:clients"),
+    Visit("dashboard:client_add"),
+    Visit("dashboard:client_import"),
     Visit("dashboard:client", args=lambda s: (s.client.pk,)),
+    Visit("dashboard:client", args=lambda s: (s.portal_client.pk,)),
+    Visit("dashboard:client_edit", args=lambda s: (s.client.pk,)),
+    Visit("dashboard:client_emergency", args=lambda s: (s.client.pk,)),
+    Visit("dashboard:client_agreement", args=lambda s: (s.client.pk,)),
+    Visit("dashboard:client_next_session", args=lambda s: (s.portal_client.pk,)),
     Visit("dashboard:secure_messages", args=lambda s: (s.portal_client.pk,)),
     Visit("dashboard:client_files", args=lambda s: (s.portal_client.pk,)),
     Visit("dashboard:agenda"),
     Visit("dashboard:policy"),
+    Visit("dashboard:policy_edit"),
+    Visit("dashboard:policy_version_diff", args=lambda s: (s.policy_version,)),
+    Visit("dashboard:policy_acknowledgements"),
     Visit("dashboard:insights"),
     Visit("dashboard:calendar"),
+    Visit("dashboard:audit"),
+    Visit("dashboard:settings"),
+    Visit("dashboard:settings_authenticator"),  # after the fresh confirmation above
     Visit("welfare:index"),
     Visit("welfare:open"),
     Visit("welfare:detail", args=lambda s: (s.welfare_check,)),
@@ -123,12 +138,55 @@ NOT_PAGES: dict[str, str] = {
     "dashboard:client_export": "a download (zip)",
     "dashboard:client_file": "a download",
     "dashboard:compose_check": "POST only (htmx fragment of the Write page)",
+    "dashboard:notice_seen": "POST only",
+    "dashboard:client_status": "POST only",
+    "dashboard:client_reply": "POST only",
+    "dashboard:agenda_discussed": "POST only",
+    "dashboard:policy_check": "POST only (htmx fragment of the policy editor)",
+    "dashboard:policy_remind": "POST only",
+    "dashboard:calendar_subscribe": "POST only",
+    "dashboard:calendar_subscription_refresh": "POST only",
+    "dashboard:calendar_subscription_remove": "POST only",
+    "dashboard:calendar_import": "POST only (the import's report is the Calendar page)",
+    "dashboard:calendar_event_match": "POST only",
+    "dashboard:calendar_event_ignore": "POST only",
+    "dashboard:audit_verify": "POST only (its result is the audit log page)",
+    "dashboard:audit_export": "a download (CSV)",
+    **{
+        f"dashboard:settings_{name}": "POST only (each section of the Settings page)"
+        for name in (
+            "practice",
+            "add_route",
+            "remove_route",
+            "alerts",
+            "test_alert",
+            "recovery_codes",
+            "sign_out_others",
+            "add_therapist",
+            "set_role",
+        )
+    },
+    **{
+        f"dashboard:setup{step}": "covered by tests/browser/test_setup_wizard.py "
+        "(only an unfinished installation has it)"
+        for step in (
+            "",
+            "_account",
+            "_practice",
+            "_policy",
+            "_policy_check",
+            "_addresses",
+            "_alerts",
+            "_publish",
+        )
+    },
     "welfare:add": "POST only",
     "welfare:export": "a download (PDF or JSON)",
     "exports:download": "a download (HTML report or PDF)",
     "portal:send": "POST only",
     "portal:agenda": "POST only",
     "portal:acknowledge": "POST only",
+    "portal:answer_reminder": "POST only (its buttons are on the portal's home page)",
     "portal:download": "a download",
     **{
         f"site:{home}{feed}": "a feed (Atom or RSS)"

@@ -16,7 +16,11 @@ PASSWORDS = {
 
 
 def current_code(user: Any) -> str:
-    device = TOTPDevice.objects.get(user=user)
+    """The code sign-in asks for: the confirmed authenticator's, or (while enrolling) the
+    pending one's. A replacement begun on the Settings page is pending beside the confirmed
+    one and is not the one sign-in checks."""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+    assert device is not None, f"{user} has no authenticator"
     device.last_t = -1  # let a test use the current time step more than once
     device.save(update_fields=["last_t"])
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
