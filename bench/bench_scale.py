@@ -606,7 +606,7 @@ def current_code(device: Any) -> str:
 
 
 def _newest_message(user: Any) -> dict[str, int]:
-    from boundaries.practices.access import messages_for
+    from boundaries.inbox.access import messages_for
 
     message = messages_for(user).filter(client__isnull=False).order_by("-received_at").first()
     assert message is not None, f"{user} sees no message"

@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boundaries.core.types import Channel, InboundMessage
-from boundaries.dashboard import views
+from boundaries.dashboard import client_views, views
 from boundaries.dashboard.views import quarantined_messages
+from boundaries.inbox.access import messages_for
 from boundaries.inbox.actions import do_ingest
 from boundaries.inbox.triage import find_clients
 from boundaries.practices import actions
-from boundaries.practices.access import messages_for
 from boundaries.practices.models import Appointment, current_agreements, next_appointments
 from tests.tenancy.conftest import email_arrival
 from tests.web.signin import sign_in
@@ -144,7 +144,9 @@ SESSION_CONTENT = (
 CONCERN = "I don't want to be here anymore. I've been thinking about ending it."
 CRISIS = "I have pills saved up and I am going to take them all tonight. Goodbye."
 #: Queries a page may run (sign-in checks included); a page over it lists rows one by one.
-MOST_QUERIES_A_PAGE = 16
+#: The client's page is the widest (agreement, next session, agenda, messages, contacts,
+#: reminders): 19. That the count does not grow with rows is asserted separately.
+MOST_QUERIES_A_PAGE = 20
 
 
 def _fill(practice: Any, owner: Any, member: Any, clients: int, first: int) -> None:
@@ -241,7 +243,7 @@ def test_on_postgresql_the_inbox_lists_read_their_indexes(
 def test_the_client_register_pages_by_name_without_counting(
     practice: Any, alice: Any, bob: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "CLIENTS_PAGE", 2)
+    monkeypatch.setattr(client_views, "CLIENTS_PAGE", 2)
     alices = [
         actions.do_add_client(practice, first_name="Pat", last_name=last, therapist=alice)
         for last in ("Young", "Adams", "Moss", "Baker", "Baker")
@@ -254,7 +256,7 @@ def test_the_client_register_pages_by_name_without_counting(
     with CaptureQueriesContext(connection) as captured:
         while True:
             page = http.get(path).content.decode()
-            seen += re.findall(r'<a href="/dashboard/clients/\d+/">([^<]+)</a>', page)
+            seen += re.findall(r'<a [^>]*href="/dashboard/clients/\d+/">([^<]+)</a>', page)
             found = re.search(r'href="(/dashboard/clients/\?after=\d+)"', page)
             if not found:
                 break
@@ -266,7 +268,7 @@ def test_the_client_register_pages_by_name_without_counting(
     bobs = HttpClient()
     sign_in(bobs, bob.user)
     page = bobs.get(reverse("dashboard:clients") + f"?after={alices[0].pk}").content.decode()
-    assert re.findall(r'<a href="/dashboard/clients/\d+/">([^<]+)</a>', page) == ["Zed Aaron"]
+    assert re.findall(r'<a [^>]*href="/dashboard/clients/\d+/">([^<]+)</a>', page) == ["Zed Aaron"]
 
 
 def test_the_next_sessions_page_shows_a_bounded_list(
@@ -279,5 +281,5 @@ def test_the_next_sessions_page_shows_a_bounded_list(
     http = HttpClient()
     sign_in(http, alice.user)
     page = http.get(reverse("dashboard:agenda")).content.decode()
-    assert page.count("<td>Other — ") == 2
+    assert page.count("<strong>Other</strong> — ") == 2
     assert "Showing the first 2 items" in page
