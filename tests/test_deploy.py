@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -38,6 +39,17 @@ def exec_start(unit: Path) -> list[str]:
     command = shlex.split(parser["Service"]["ExecStart"])
     command[0] = command[0].replace("/srv/boundaries/.venv/bin", str(VENV_BIN))
     return command
+
+
+def exec_start_pre(unit: Path) -> list[list[str]]:
+    """Every ``ExecStartPre`` line, in order (configparser would keep only the last)."""
+    commands = []
+    for line in unit.read_text().splitlines():
+        if line.startswith("ExecStartPre="):
+            command = shlex.split(line.removeprefix("ExecStartPre="))
+            command[0] = command[0].replace("/srv/boundaries/.venv/bin", str(VENV_BIN))
+            commands.append(command)
+    return commands
 
 
 def production_env(tmp_path: Path) -> dict[str, str]:
@@ -120,6 +132,11 @@ def test_it_starts_every_unit_in_production_mode_against_the_database(tmp_path: 
     processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for unit in UNITS:
+            for before in exec_start_pre(unit):  # as systemd runs them: migrate, collectstatic
+                done = subprocess.run(
+                    before, env=env, cwd=tmp_path, capture_output=True, timeout=300, check=False
+                )
+                assert done.returncode == 0, (before, done.stderr.decode()[-2000:])
             command = [
                 part.replace("127.0.0.1:8000", f"127.0.0.1:{web_port}").replace(
                     "2525", str(smtp_port)
@@ -149,6 +166,20 @@ def test_it_starts_every_unit_in_production_mode_against_the_database(tmp_path: 
         headers = {"Referer": link, "X-Forwarded-Proto": "https"}  # as the proxy says it
         with pytest.raises(urllib.error.HTTPError, match="404"):
             urllib.request.urlopen(urllib.request.Request(link, headers=headers), timeout=10)
+        # Our own 404 page, with its stylesheet from the collected, fingerprinted files.
+        with pytest.raises(urllib.error.HTTPError) as not_found:
+            urllib.request.urlopen(
+                urllib.request.Request(
+                    f"http://127.0.0.1:{web_port}/nothing-here/", headers=headers
+                ),
+                timeout=10,
+            )
+        page = not_found.value.read().decode()
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
+        assert stylesheet is not None, page[:500]
+        css = urllib.request.Request(f"http://127.0.0.1:{web_port}{stylesheet[1]}", headers=headers)
+        with urllib.request.urlopen(css, timeout=10) as response:  # noqa: S310 - http to loopback
+            assert response.status == 200
         time.sleep(2)
         for name, process in processes.items():
             assert process.poll() is None, (
