@@ -23,8 +23,8 @@ from boundaries.accounts.security import therapist_required
 from boundaries.audit.log import record
 from boundaries.core.guard import OutboundChannel
 from boundaries.core.policy.loader import display_phone
-from boundaries.dashboard.outbound import SENDABLE, GuardRefusal, clear_to_send
-from boundaries.dashboard.views import CannotDeliverError, _deliver
+from boundaries.dashboard.outbound import SENDABLE, GuardRefusal
+from boundaries.dashboard.views import CannotDeliverError, guard_then_deliver
 from boundaries.errors import ActionError
 from boundaries.inbox.access import messages_for
 from boundaries.practices.access import clients_for, get_client_for, therapist_for
@@ -452,18 +452,8 @@ def client_reply(request: HttpRequest, client_id: int) -> HttpResponse:
     form = _reply_form(client, request.POST)
     if not form.is_valid():
         return _client_page(request, client, form, status=400)
-    channel = OutboundChannel(form.cleaned_data["channel"])
-    text, subject = form.cleaned_data["text"], form.cleaned_data["subject"]
     try:
-        clear_to_send(
-            client,
-            channel,
-            text,
-            subject=subject,
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
-        sent = _deliver(request, client, channel, text, subject)
+        sent = guard_then_deliver(request, client, form.cleaned_data)
     except GuardRefusal as refusal:
         return _client_page(
             request,

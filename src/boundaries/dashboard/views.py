@@ -560,18 +560,8 @@ def compose(request: HttpRequest) -> HttpResponse:
     problem = sent = ""
     if request.method == "POST" and form.is_valid():
         client = get_client_for(request.user, form.cleaned_data["client"])
-        channel = OutboundChannel(form.cleaned_data["channel"])
-        text, subject = form.cleaned_data["text"], form.cleaned_data["subject"]
         try:
-            clear_to_send(
-                client,
-                channel,
-                text,
-                subject=subject,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-            sent = _deliver(request, client, channel, text, subject)
+            sent = guard_then_deliver(request, client, form.cleaned_data)
             form = _compose_form(request)  # a clean form: what was sent is not sent twice
         except GuardRefusal as refusal:
             problem, findings = str(refusal), refusal.result.findings
@@ -582,6 +572,20 @@ def compose(request: HttpRequest) -> HttpResponse:
         "dashboard/compose.html",
         {"nav": "compose", "form": form, "findings": findings, "problem": problem, "sent": sent},
     )
+
+
+def guard_then_deliver(request: HttpRequest, client: Any, answers: dict[str, Any]) -> str:
+    """What Write and a client's Reply both do: the guard first, then the delivery.
+
+    ``answers`` are a form's cleaned ``channel``, ``text``, ``subject`` and ``reason``.
+    Raises ``GuardRefusal`` or ``CannotDeliverError``; returns what ``_deliver`` says.
+    """
+    channel = OutboundChannel(answers["channel"])
+    text, subject = answers["text"], answers["subject"]
+    clear_to_send(
+        client, channel, text, subject=subject, reason=answers["reason"], actor=request.user
+    )
+    return _deliver(request, client, channel, text, subject)
 
 
 def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject: str) -> str:
