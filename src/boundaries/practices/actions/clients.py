@@ -66,6 +66,24 @@ def _contacts(
     return contacts
 
 
+def _check_status(status: str) -> None:
+    if status not in Client.Status.values:
+        raise ActionError(
+            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
+        )
+
+
+def _check_entry(
+    first_name: str, last_name: str, status: str, therapist: Any, practice_id: int
+) -> None:
+    """What adding and editing a client both require of the register entry."""
+    if not first_name.strip() or not last_name.strip():
+        raise ActionError("a client needs a first and a last name")
+    _check_status(status)
+    if therapist is not None and therapist.practice_id != practice_id:
+        raise ActionError("that therapist belongs to another practice")
+
+
 def do_add_client(
     practice: Practice,
     *,
@@ -85,14 +103,7 @@ def do_add_client(
     """Add a client to the register. ``emergency``'s phone may be in national form: it is
     read for the client's country and stored, sealed, in E.164 (see ``practices/emergency.py``).
     """
-    if not first_name.strip() or not last_name.strip():
-        raise ActionError("a client needs a first and a last name")
-    if status not in Client.Status.values:
-        raise ActionError(
-            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
-        )
-    if therapist is not None and therapist.practice_id != practice.pk:
-        raise ActionError("that therapist belongs to another practice")
+    _check_entry(first_name, last_name, status, therapist, practice.pk)
     country_code = checked_country(country or practice.country)
     with transaction.atomic():
         locked = lock_practice(practice.pk)
@@ -206,14 +217,7 @@ def do_update_client(
 
     The audit entry names the fields that changed, never their values.
     """
-    if not first_name.strip() or not last_name.strip():
-        raise ActionError("a client needs a first and a last name")
-    if status not in Client.Status.values:
-        raise ActionError(
-            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
-        )
-    if therapist is not None and therapist.practice_id != client.practice_id:
-        raise ActionError("that therapist belongs to another practice")
+    _check_entry(first_name, last_name, status, therapist, client.practice_id)
     country_code = checked_country(country or client.practice.country)
     with transaction.atomic():
         locked = Client.objects.select_for_update().get(pk=client.pk)
@@ -274,10 +278,7 @@ def do_set_client_status(
     Archiving is moving to ``past``: nothing is deleted, messages from a past
     client are triaged as from a past client, and it can be undone.
     """
-    if status not in Client.Status.values:
-        raise ActionError(
-            f"status must be one of {', '.join(Client.Status.values)}, not {status!r}"
-        )
+    _check_status(status)
     with transaction.atomic():
         locked = Client.objects.select_for_update().get(pk=client.pk)
         if locked.is_erased:
