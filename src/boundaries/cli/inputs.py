@@ -7,6 +7,8 @@ Every helper here either returns what was asked for or ends the command with
 from __future__ import annotations
 
 import math
+import secrets
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,3 +137,17 @@ def get_client(practice: Practice, client_id: int) -> Client:
     if client is None:
         fail(f"no client {client_id} in practice {practice.slug}")
     return client
+
+
+def owner_password(*, from_stdin: bool) -> tuple[str, bool]:
+    """The owner's first password: from standard input, or generated and shown once.
+
+    Never an option: a password on the command line stays in the shell's history
+    and in the process list.
+    """
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            fail("--password-stdin: give the owner's password on standard input")
+        return password, False
+    return secrets.token_urlsafe(18), True

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +13,12 @@ from django.db import transaction
 from rich.markup import escape
 from rich.table import Table
 
-from boundaries.cli.inputs import action_errors, bad_input_is_one_line, get_practice
+from boundaries.cli.inputs import (
+    action_errors,
+    bad_input_is_one_line,
+    get_practice,
+    owner_password,
+)
 from boundaries.cli.output import err, fail, out
 from boundaries.data_rights.erasure import do_delete_practice
 from boundaries.data_rights.export import do_export_practice
@@ -54,20 +57,6 @@ def parse_bytes(value: str) -> int:
     return int(number) * units[unit]
 
 
-def _owner_password(*, from_stdin: bool) -> tuple[str, bool]:
-    """The owner's first password: from standard input, or generated and shown once.
-
-    Never an option: a password on the command line stays in the shell's history
-    and in the process list.
-    """
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-        if not password:
-            fail("--password-stdin: give the owner's password on standard input")
-        return password, False
-    return secrets.token_urlsafe(18), True
-
-
 @app.command("create")
 def practice_create(
     name: str,
@@ -101,7 +90,7 @@ def practice_create(
         fail("--owner-email and --owner-name need --owner-username")
     password, generated = ("", False)
     if owner_username:
-        password, generated = _owner_password(from_stdin=password_stdin)
+        password, generated = owner_password(from_stdin=password_stdin)
         try:
             validate_password(password)
         except ValidationError as error:

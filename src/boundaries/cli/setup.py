@@ -10,8 +10,6 @@ in one transaction: a refusal leaves the installation as it was.
 
 from __future__ import annotations
 
-import secrets
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +20,7 @@ from django.db import transaction
 from rich.markup import escape
 
 from boundaries.channels.alert_check import do_send_test_alert
-from boundaries.cli.inputs import action_errors, read_text
+from boundaries.cli.inputs import action_errors, owner_password, read_text
 from boundaries.cli.output import err, fail, out
 from boundaries.core.policy.model import EthicsBody
 from boundaries.core.policy.templates import available_templates
@@ -54,15 +52,6 @@ def _ask(value: str | None, question: str, *, no_input: bool, flag: str, default
         fail(f"{flag} is needed (or run without --no-input to be asked)")
     answer: str = typer.prompt(question, default=default or None, show_default=bool(default))
     return answer
-
-
-def _password(*, from_stdin: bool) -> tuple[str, bool]:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-        if not password:
-            fail("--password-stdin: give the owner's password on standard input")
-        return password, False
-    return secrets.token_urlsafe(18), True
 
 
 def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in order
@@ -154,7 +143,7 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
         if all(body_parts)
         else None
     )
-    password, generated = _password(from_stdin=password_stdin)
+    password, generated = owner_password(from_stdin=password_stdin)
     try:
         validate_password(password)
     except ValidationError as error:

@@ -66,6 +66,15 @@ def _contacts(
     return contacts
 
 
+def _store_contacts(contacts: list[ClientContact]) -> None:
+    """Write a client's contacts; a repeated one is the caller's mistake, named."""
+    try:
+        with transaction.atomic():
+            ClientContact.objects.bulk_create(contacts)
+    except IntegrityError:
+        raise ActionError("the same email, phone or handle is listed twice") from None
+
+
 def _check_status(status: str) -> None:
     if status not in Client.Status.values:
         raise ActionError(
@@ -140,11 +149,7 @@ def do_add_client(
             client.save(update_fields=["sealed_emergency_contact"])
         for contact in contacts:
             contact.client = client
-        try:
-            with transaction.atomic():
-                ClientContact.objects.bulk_create(contacts)
-        except IntegrityError:
-            raise ActionError("the same email, phone or handle is listed twice") from None
+        _store_contacts(contacts)
         record(
             action="client.add",
             obj=client,
@@ -251,11 +256,7 @@ def do_update_client(
         if before != after:
             changed.append("contacts")
             ClientContact.objects.filter(client=client).delete()
-            try:
-                with transaction.atomic():
-                    ClientContact.objects.bulk_create(contacts)
-            except IntegrityError:
-                raise ActionError("the same email, phone or handle is listed twice") from None
+            _store_contacts(contacts)
         record(
             action="client.update",
             obj=client,
