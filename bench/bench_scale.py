@@ -199,6 +199,7 @@ def create_host(practices: int, clients_per_practice: int, progress: Any) -> dic
 
     from boundaries.demo import demo_policy_source
     from boundaries.inbox.models import InboundRoute
+    from boundaries.portal.actions import do_publish_policy
     from boundaries.practices import actions
     from boundaries.practices.models import (
         Client,
@@ -215,7 +216,7 @@ def create_host(practices: int, clients_per_practice: int, progress: Any) -> dic
         first = actions.do_create_practice(
             name="Scale Practice 1", slug="scale-1", country="GB", actor_label="bench"
         )
-        policy = actions.do_publish_policy(
+        policy = do_publish_policy(
             first, source=demo_policy_source(), summary="First version.", actor_label="bench"
         )
         rest = Practice.objects.bulk_create(

@@ -41,7 +41,7 @@ def test_it_publishes_posts_as_a_valid_feed(with_posts: Any, fmt: str) -> None:
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
 def test_it_publishes_policy_amendments_as_a_valid_feed(demo_practice: Any, fmt: str) -> None:
     from boundaries.demo import demo_policy_source
-    from boundaries.practices.actions import do_publish_policy
+    from boundaries.portal.actions import do_publish_policy
 
     changed = demo_policy_source().replace("Riverside Talking Therapy", "Riverside Therapy", 1)
     do_publish_policy(demo_practice, source=changed, summary="Shorter practice name")

@@ -63,6 +63,7 @@ def start_worker() -> subprocess.Popen[bytes]:
 def busy_practice(transactional_db: Any) -> Any:
     from boundaries.demo import demo_policy_source
     from boundaries.inbox.models import InboundRoute
+    from boundaries.portal.actions import do_publish_policy
     from boundaries.practices import actions
     from boundaries.practices.models import Therapist
 
@@ -75,7 +76,7 @@ def busy_practice(transactional_db: Any) -> Any:
         email="owner@scale.example",
         role=Therapist.Role.OWNER,
     )
-    actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")
+    do_publish_policy(practice, source=demo_policy_source(), summary="First")
     InboundRoute.objects.create(practice=practice, kind="email", address="inbox@scale.example")
     for n in range(CLIENTS):
         client = actions.do_add_client(

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
 from boundaries.channels import registry
 from boundaries.core.types import PUBLIC_CHANNELS, Channel
 from boundaries.inbox.apps import InboxConfig
+from boundaries.inbox.delivery import senders
 
 #: Inbound channels nothing is ever sent back on, and why.
 NO_REPLY = {
@@ -47,6 +50,25 @@ def test_it_has_a_notice_and_a_compose_sender_for_every_notice_kind(kind: str) -
     assert kind in registry.COMPOSE_SENDERS
 
 
+def test_the_inbox_reads_the_channels_table_through_the_setting() -> None:
+    table = senders()
+    assert table is registry.SENDERS
+    assert table.reply is registry.REPLY_SENDERS
+    assert table.alert is registry.ALERT_SENDERS
+    assert table.notice is registry.NOTICE_SENDERS
+    assert table.compose is registry.COMPOSE_SENDERS
+    assert table.reminder is registry.REMINDER_SENDERS
+    assert set(table.reminder) == {"email", "sms", "portal"}
+
+
+def test_a_setting_that_names_something_else_is_refused_clearly() -> None:
+    with (
+        override_settings(BOUNDARIES_SENDERS="boundaries.channels.registry.REPLY_SENDERS"),
+        pytest.raises(ImproperlyConfigured, match="REPLY_SENDERS, which is a dict, not Senders"),
+    ):
+        senders()
+
+
 def test_it_registers_nothing_in_the_inbox_apps_ready() -> None:
     assert InboxConfig.ready is AppConfig.ready
 
@@ -56,6 +78,8 @@ def test_it_is_complete_when_no_apps_ready_has_run() -> None:
     script = """
 import django
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 from django.apps.registry import Apps
 
 def no_ready(self):
@@ -71,9 +95,9 @@ def populate(self, installed_apps=None):
 
 Apps.populate = populate
 django.setup()
-from boundaries.channels import registry
-tables = (registry.REPLY_SENDERS, registry.ALERT_SENDERS, registry.NOTICE_SENDERS,
-          registry.COMPOSE_SENDERS)
+from boundaries.inbox.delivery import senders
+table = senders()
+tables = (table.reply, table.alert, table.notice, table.compose)
 print(*(sorted(str(key) for key in table) for table in tables))
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "boundaries.settings"}

@@ -57,7 +57,7 @@ def test_it_sends_strict_security_headers(demo_practice: Any) -> None:
 
 def test_it_lists_versions_and_shows_what_changed(demo_practice: Any) -> None:
     from boundaries.demo import demo_policy_source
-    from boundaries.practices.actions import do_publish_policy
+    from boundaries.portal.actions import do_publish_policy
 
     changed = demo_policy_source().replace("Riverside Talking Therapy", "Riverside Therapy", 1)
     do_publish_policy(demo_practice, source=changed, summary="Shorter practice name")

@@ -14,10 +14,10 @@ from django.db import transaction
 from boundaries import clock
 from boundaries.core.policy.templates import render_template
 from boundaries.inbox.models import InboundRoute
+from boundaries.portal.actions import do_publish_policy
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.actions.appointments import do_add_appointment
 from boundaries.practices.actions.clients import do_add_client
-from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.actions.practices import do_add_therapist, do_create_practice
 from boundaries.practices.models import Practice, Therapist
 

@@ -272,6 +272,10 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The one table of every channel's senders (boundaries.inbox.delivery.Senders). The inbox
+# reads it through this setting because the channels import the inbox, not the reverse.
+BOUNDARIES_SENDERS = "boundaries.channels.registry.SENDERS"
+
 # Outbound mail. Development writes mail to files under the data folder instead of sending it.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

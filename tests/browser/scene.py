@@ -27,9 +27,9 @@ from boundaries.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.platform_audit.actions import do_import_export
 from boundaries.portal import actions as portal_actions
+from boundaries.portal.actions import do_publish_policy
 from boundaries.practices.actions.agreements import do_set_agreement
 from boundaries.practices.actions.appointments import do_add_appointment
-from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.calendar import ImportReport, apply_events, do_create_feed, parse_events
 from boundaries.practices.calendar_subscriptions import do_subscribe_calendar
 from boundaries.practices.models import (

@@ -15,6 +15,7 @@ import pytest
 from django.test import override_settings
 
 from boundaries.core.policy.templates import render_template
+from boundaries.portal.actions import do_publish_policy
 from boundaries.practices import actions
 from boundaries.practices.models import Appointment, PolicyVersion
 from tests.web.signin import PASSWORDS, current_code
@@ -88,7 +89,7 @@ def alder(practice: Any, alice: Any) -> Any:
             emails=[email] if email else [],
         )
         actions.do_set_agreement(client, channels=["email", "portal"])
-    actions.do_publish_policy(practice, source=alder_source(), summary="First version")
+    do_publish_policy(practice, source=alder_source(), summary="First version")
     return practice
 
 

@@ -15,9 +15,10 @@ URGENT_TEXT = "I'm going to kill myself tonight"
 @pytest.fixture
 def rowan(practice: Any, alice: Any) -> Any:
     from boundaries.demo import demo_policy_source
+    from boundaries.portal.actions import do_publish_policy
     from boundaries.practices import actions
 
-    actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")
+    do_publish_policy(practice, source=demo_policy_source(), summary="First")
     client = actions.do_add_client(
         practice, first_name="Rowan", last_name="Ashby", therapist=alice, country="GB"
     )

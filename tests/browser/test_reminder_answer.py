@@ -12,6 +12,7 @@ from django.core import mail
 
 from boundaries import clock
 from boundaries.demo import demo_policy_source
+from boundaries.portal.actions import do_publish_policy
 from boundaries.practices import actions
 from boundaries.reminders.sending import send_due_reminders
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def link(practice: Any, alice: Any) -> str:
     """The path of the link in Rowan's discreet email reminder, sent by the reminder run."""
-    actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")
+    do_publish_policy(practice, source=demo_policy_source(), summary="First")
     rowan = actions.do_add_client(
         practice, first_name="Rowan", last_name="Ashby", therapist=alice,
         emails=["rowan@example.org"],

@@ -13,6 +13,7 @@ import pytest
 def alder_practice() -> tuple[Any, Any]:
     """Alder practice with a published policy and its owner, Alice: each channel's start."""
     from boundaries.demo import demo_policy_source
+    from boundaries.portal.actions import do_publish_policy
     from boundaries.practices import actions
     from boundaries.practices.models import Therapist
 
@@ -25,7 +26,7 @@ def alder_practice() -> tuple[Any, Any]:
         email="alice@alder.example",
         role=Therapist.Role.OWNER,
     )
-    actions.do_publish_policy(practice, source=demo_policy_source(), summary="First")
+    do_publish_policy(practice, source=demo_policy_source(), summary="First")
     return practice, alice
 
 

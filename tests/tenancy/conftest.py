@@ -29,7 +29,7 @@ def policy_source(name: str, country: str = "GB") -> str:
 
 
 def publish(practice: Any, versions: int = 1) -> None:
-    from boundaries.practices.actions import do_publish_policy
+    from boundaries.portal.actions import do_publish_policy
 
     source = policy_source(practice.name, practice.country)
     for number in range(1, versions + 1):

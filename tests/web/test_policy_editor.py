@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 
 from boundaries.audit.models import AuditEntry
 from boundaries.core.policy.templates import render_template
-from boundaries.portal.actions import do_acknowledge
+from boundaries.portal.actions import do_acknowledge, do_publish_policy
 from boundaries.practices import actions
 from boundaries.practices.models import PolicyVersion
 from tests.channels.conftest import run_worker
@@ -33,7 +33,7 @@ def alder_source() -> str:
 
 @pytest.fixture
 def published(practice: Any, alice: Any) -> PolicyVersion:
-    return actions.do_publish_policy(practice, source=alder_source(), summary="First")
+    return do_publish_policy(practice, source=alder_source(), summary="First")
 
 
 @pytest.fixture

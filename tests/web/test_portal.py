@@ -13,9 +13,8 @@ from django.test import Client as HttpClient
 
 from boundaries import clock
 from boundaries.inbox.models import Alert, Message
-from boundaries.portal.actions import do_issue_magic_link, message_text
+from boundaries.portal.actions import do_issue_magic_link, do_publish_policy, message_text
 from boundaries.portal.models import SecureMessage
-from boundaries.practices import actions
 from boundaries.practices.models import AgendaItem, PolicyAcknowledgement
 from tests.channels.conftest import run_worker
 
@@ -130,7 +129,7 @@ def test_it_asks_for_and_records_acknowledgement_of_a_new_version(
     from boundaries.demo import demo_policy_source
 
     changed = demo_policy_source().replace("Riverside Talking Therapy", "Riverside Therapy", 1)
-    actions.do_publish_policy(demo_practice, source=changed, summary="Shorter name")
+    do_publish_policy(demo_practice, source=changed, summary="Shorter name")
     run_worker()
     notices = [m for m in mail.outbox if m.subject == "Our communications policy has changed"]
     # Five present demo clients agreed to email; the others are asked in the portal only

@@ -1,10 +1,13 @@
 """Which channel sends what: one table, read from top to bottom.
 
 Every sender a channel offers is listed here, the way ``INSTALLED_APPS`` lists
-the apps; nothing registers itself by being imported. A channel missing from a
-table has no sender of that kind (the inbox then skips the action and says so).
-``tests/test_sender_registry.py`` checks that every channel that can be replied
-to, and every alert and notice kind, has its row.
+the apps; nothing registers itself by being imported. The inbox, the reminders
+and the portal reach this table through ``boundaries.inbox.delivery.senders()``,
+which reads the setting ``BOUNDARIES_SENDERS`` (it names ``SENDERS`` below): the
+channels import the inbox, so the inbox must not import them. A channel missing
+from a table has no sender of that kind (the inbox then skips the action and
+says so). ``tests/test_sender_registry.py`` checks that every channel that can be
+replied to, and every alert and notice kind, has its row.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from boundaries.inbox.delivery import (
     NoticeSender,
     ReminderSender,
     ReplySender,
+    Senders,
 )
 
 __all__ = [
@@ -42,6 +46,7 @@ __all__ = [
     "NOTICE_SENDERS",
     "REMINDER_SENDERS",
     "REPLY_SENDERS",
+    "SENDERS",
 ]
 
 #: Replies by the channel the message came in on. Reviews, connection requests,
@@ -83,3 +88,13 @@ REMINDER_SENDERS: Final[dict[str, ReminderSender]] = {
     "sms": reminder_by_sms,
     "portal": _shown_in_portal,
 }
+
+
+#: All of the above, as the inbox's ``Senders`` interface (``settings.BOUNDARIES_SENDERS``).
+SENDERS: Final[Senders] = Senders(
+    reply=REPLY_SENDERS,
+    alert=ALERT_SENDERS,
+    notice=NOTICE_SENDERS,
+    compose=COMPOSE_SENDERS,
+    reminder=REMINDER_SENDERS,
+)

@@ -28,7 +28,7 @@ from boundaries.core.policy.placeholders import find_placeholders, require_no_pl
 from boundaries.core.policy.render import render_html, render_markdown, render_text
 from boundaries.core.policy.templates import available_templates, render_template
 from boundaries.core.policy.versions import diff_policies, policy_from_dict, render_diff_text
-from boundaries.practices.actions.policy import do_publish_policy
+from boundaries.portal.actions import do_publish_policy
 
 __all__ = ["app", "init"]
 

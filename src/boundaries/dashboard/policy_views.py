@@ -28,9 +28,12 @@ from boundaries.core.policy.render import render_html
 from boundaries.core.policy.templates import render_template, template_source
 from boundaries.core.policy.versions import diff_policies, policy_from_dict, render_diff_html
 from boundaries.errors import ActionError
-from boundaries.portal.actions import do_remind_unacknowledged, unacknowledged_clients
+from boundaries.portal.actions import (
+    do_publish_policy,
+    do_remind_unacknowledged,
+    unacknowledged_clients,
+)
 from boundaries.practices.access import clients_for, therapist_for
-from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.models import PolicyAcknowledgement, PolicyVersion, Practice, Therapist
 
 __all__ = [

@@ -26,7 +26,6 @@ from boundaries.accounts.security import recent_reauth_required, therapist_requi
 from boundaries.audit.log import record
 from boundaries.channels.email.parse import email_attachments
 from boundaries.channels.meta.media import attachment_count, stored_event
-from boundaries.channels.registry import COMPOSE_SENDERS
 from boundaries.channels.sms.parse import media_count
 from boundaries.core.guard import OutboundChannel
 from boundaries.core.policy.loader import display_phone
@@ -36,7 +35,7 @@ from boundaries.dashboard.outbound import GuardRefusal, clear_to_send, guard_for
 from boundaries.data_rights.export import do_export_client, export_filename
 from boundaries.errors import ActionError
 from boundaries.inbox.access import get_message_for, messages_for
-from boundaries.inbox.delivery import RetryLaterError
+from boundaries.inbox.delivery import RetryLaterError, senders
 from boundaries.inbox.models import ActionRun, Alert, Message, Review
 from boundaries.inbox.reviewing import (
     alert_precision,
@@ -596,7 +595,7 @@ def _deliver(request: HttpRequest, client: Any, channel: Any, text: str, subject
     address = client.contacts.filter(kind=kind).values_list("value", flat=True).first()
     if address is None:
         raise CannotDeliverError(f"This client has no {channel.value} address in the register.")
-    sender = COMPOSE_SENDERS.get("email" if channel.value == "email" else "sms")
+    sender = senders().compose.get("email" if channel.value == "email" else "sms")
     if sender is None:
         raise CannotDeliverError("Text messages are not set up on this installation.")
     if channel.value == "email":

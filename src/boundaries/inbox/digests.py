@@ -33,7 +33,7 @@ from django_tasks import task
 
 from boundaries import clock
 from boundaries.audit.log import record
-from boundaries.channels.registry import NOTICE_SENDERS
+from boundaries.inbox.delivery import senders
 from boundaries.inbox.models import Digest, Review
 from boundaries.practices.models import Practice, Therapist
 
@@ -148,7 +148,7 @@ def _claim(due: _Due, now: dt.datetime) -> Digest | None:
 def _send(digest: Digest, due: _Due) -> bool:
     therapist = due.therapist
     address = therapist.alert_email or therapist.user.email
-    sender = NOTICE_SENDERS["email"]
+    sender = senders().notice["email"]
     try:
         sender(address, DIGEST_SUBJECT, digest_text(len(due.reviews)))
     except OSError as error:  # smtplib's errors are OSErrors: the relay is down or refused it

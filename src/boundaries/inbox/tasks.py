@@ -24,9 +24,8 @@ from django_tasks import task
 
 from boundaries import clock
 from boundaries.audit.log import record
-from boundaries.channels.registry import ALERT_SENDERS, REPLY_SENDERS
 from boundaries.core.types import PUBLIC_CHANNELS, Action, Channel
-from boundaries.inbox.delivery import ALERT_SUBJECT, RetryLaterError, Skip
+from boundaries.inbox.delivery import ALERT_SUBJECT, RetryLaterError, Skip, senders
 from boundaries.inbox.models import ActionRun, Alert, Message, ReplyLedger
 from boundaries.inbox.sealing import Content, unseal
 from boundaries.links import site_link
@@ -56,7 +55,7 @@ def send_alert(message: Message, content: Content) -> str:
     text = alert_text(message)
     delivered = 0
     for therapist in _alert_recipients(message):
-        for kind, sender in ALERT_SENDERS.items():
+        for kind, sender in senders().alert.items():
             if (kind == "email" and (therapist.alert_email or therapist.user.email)) or (
                 kind == "sms" and therapist.alert_phone
             ):
@@ -128,7 +127,7 @@ def send_reply(message: Message, content: Content) -> str:
         raise Skip("a review site offers no private reply; nothing is said in public")
     if not message.crisis and not message.practice.policy_versions.exists():
         raise Skip("no policy is published yet; only crisis replies are sent")
-    sender = REPLY_SENDERS.get(message.channel)
+    sender = senders().reply.get(message.channel)
     if sender is None:
         raise Skip(f"replies on {message.channel} are not supported yet")
     window = dt.timedelta(hours=settings.AUTO_REPLY_WINDOW_HOURS)

@@ -1,4 +1,5 @@
-"""Everything the portal changes: sign-in links, messages, preferences, agenda, acknowledgements."""
+"""Everything the portal changes: sign-in links, messages, preferences, agenda, and the
+policy's versions as clients meet them (published and told, acknowledged, reminded)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,32 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from boundaries import clock
 from boundaries.audit.log import record
 from boundaries.audit.models import AuditEntry
+from boundaries.core.policy.loader import load_policy
+from boundaries.core.policy.versions import content_hash, policy_to_dict
 from boundaries.core.types import Channel, InboundMessage
 from boundaries.errors import ActionError
 from boundaries.inbox.actions import Arrival, do_ingest
 from boundaries.portal.models import MagicLink, PortalAccount, SecureMessage
-from boundaries.portal.tasks import notify_client_of_secure_message, remind_clients_of_policy
+from boundaries.portal.tasks import (
+    notify_client_of_secure_message,
+    notify_clients_of_new_policy,
+    remind_clients_of_policy,
+)
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.agreements import do_set_agreement
+from boundaries.practices.actions.common import who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Client,
     CommunicationAgreement,
     PolicyAcknowledgement,
     PolicyVersion,
+    Practice,
 )
 from boundaries.sealed import seal_json, unseal_json
 
@@ -196,6 +206,58 @@ def do_request_agenda(client: Client, *, kind: str, note: str) -> AgendaItem:
         note=note.strip()[:500],
         actor_label=f"client {client.pk}",
     )
+
+
+def do_publish_policy(
+    practice: Practice,
+    *,
+    source: str,
+    filename: str = "policy.toml",
+    summary: str,
+    effective_date: dt.date | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+) -> PolicyVersion:
+    """Validate and publish a new immutable version (clause ``amendments``)."""
+    policy = load_policy(source, filename=filename)  # raises PolicyError, one clear line
+    if policy.practice.country != practice.country:
+        raise ActionError(
+            f"the policy is for country {policy.practice.country} "
+            f"but the practice is in {practice.country}"
+        )
+    if not summary.strip():
+        raise ActionError("say in a few words what changed (the change summary is published)")
+    digest = content_hash(policy)
+    with transaction.atomic():
+        Practice.objects.select_for_update().filter(pk=practice.pk).first()
+        current = practice.current_policy()
+        if current is not None and current.content_hash == digest:
+            raise ActionError(
+                f"nothing changed: the policy is identical to version {current.number}"
+            )
+        version = PolicyVersion.objects.create(
+            practice=practice,
+            number=(current.number + 1) if current else 1,
+            source=source,
+            data=policy_to_dict(policy),
+            content_hash=digest,
+            effective_date=effective_date or timezone.localdate(clock.now()),
+            summary=summary.strip()[:500],
+            published_by_label=who_acted(actor, actor_label),
+        )
+        record(
+            action="policy.publish",
+            obj=version,
+            practice=practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"number": version.number, "hash": digest},
+        )
+        if version.number > 1:
+            # Clause amendments: every present client is told (without content) and asked
+            # to acknowledge it in the portal. Queued in this transaction: all or nothing.
+            notify_clients_of_new_policy.enqueue(version.pk)
+    return version
 
 
 def do_acknowledge(client: Client, version: PolicyVersion) -> PolicyAcknowledgement:

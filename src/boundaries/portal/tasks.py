@@ -6,8 +6,7 @@ import logging
 
 from django_tasks import task
 
-from boundaries.channels.registry import NOTICE_SENDERS
-from boundaries.inbox.delivery import RetryLaterError
+from boundaries.inbox.delivery import RetryLaterError, senders
 from boundaries.portal.models import SecureMessage
 from boundaries.practices.models import Client, ClientContact, PolicyVersion
 
@@ -30,7 +29,7 @@ def notify(client: Client, text: str, subject: str) -> str:
     contacts = dict(client.contacts.values_list("kind", "value"))
     failed: list[str] = []
     for channel, kind in (("email", ClientContact.Kind.EMAIL), ("sms", ClientContact.Kind.PHONE)):
-        sender = NOTICE_SENDERS.get(channel)
+        sender = senders().notice.get(channel)
         if channel in agreed and kind in contacts and sender is not None:
             try:
                 sender(contacts[kind], subject, text)

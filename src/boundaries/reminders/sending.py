@@ -10,7 +10,7 @@
    (appointment, offset, start) makes a second run, or a second worker, stand
    down), then renders it at the client's level of detail, passes it through the
    guard as a reminder draft with the client's agreement, and only then sends it
-   through ``channels.registry.REMINDER_SENDERS``.
+   through the ``reminder`` table of ``inbox.delivery.senders()``.
 
 When several of a client's reminders are due at once (an appointment booked at
 short notice), only the latest-due goes; the others are recorded as not sent.
@@ -31,7 +31,6 @@ from django_tasks import task
 
 from boundaries import clock
 from boundaries.audit.log import record
-from boundaries.channels.registry import REMINDER_SENDERS
 from boundaries.core.guard import Draft, OutboundChannel, Recipient, RecipientStatus, check
 from boundaries.core.policy.loader import display_phone
 from boundaries.core.policy.model import Policy
@@ -39,7 +38,7 @@ from boundaries.core.policy.reminders import RenderedReminder, render_reminder
 from boundaries.core.policy.templates import demo_policy
 from boundaries.core.reminders import MAX_OFFSET, due_at
 from boundaries.core.types import ReminderDetail
-from boundaries.inbox.delivery import RetryLaterError, Skip
+from boundaries.inbox.delivery import RetryLaterError, Skip, senders
 from boundaries.inbox.triage import policy_for, sender_context
 from boundaries.practices.models import (
     Appointment,
@@ -249,7 +248,7 @@ def _send_one(reminder: Reminder, report: RunReport) -> None:
         report.held += 1
         report.reasons.append(why)
         return
-    sender = REMINDER_SENDERS[reminder.channel]
+    sender = senders().reminder[reminder.channel]
     try:
         provider_id = sender(
             practice.pk, address, rendered, ReminderDetail(reminder.detail) is ReminderDetail.FULL

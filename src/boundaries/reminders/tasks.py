@@ -8,7 +8,7 @@ from django.conf import settings
 from django_tasks import task
 
 from boundaries.audit.log import record
-from boundaries.channels.registry import NOTICE_SENDERS
+from boundaries.inbox.delivery import senders
 from boundaries.practices.models import Therapist
 from boundaries.reminders.models import AppointmentNotice
 
@@ -51,7 +51,7 @@ def tell_therapist_of_cancellation(notice_id: int) -> None:
         if not address:
             continue
         try:
-            NOTICE_SENDERS["email"](address, CANCELLATION_SUBJECT, cancellation_text())
+            senders().notice["email"](address, CANCELLATION_SUBJECT, cancellation_text())
         except OSError as error:  # the relay refused or is down: the dashboard still shows it
             logger.warning(
                 "cancellation notice %s not emailed: %s", notice.pk, type(error).__name__

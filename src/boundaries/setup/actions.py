@@ -27,8 +27,8 @@ from boundaries.core.policy.model import EthicsBody
 from boundaries.core.policy.placeholders import require_no_placeholders
 from boundaries.core.policy.templates import render_template
 from boundaries.errors import ActionError
+from boundaries.portal.actions import do_publish_policy
 from boundaries.practices.actions.common import who_acted
-from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.models import PolicyVersion, Practice
 from boundaries.setup.models import STEPS, SetupProgress
 

@@ -1,6 +1,8 @@
 """Every change to practices, clients, agreements, agenda and policy versions, one module a topic.
 
-Erasing a client and deleting a practice live above, in ``boundaries.data_rights``.
+Erasing a client and deleting a practice live above, in ``boundaries.data_rights``;
+publishing a policy version lives in ``boundaries.portal.actions``, because it
+tells every present client and asks them to acknowledge it in the portal.
 
 Each ``do_*`` validates, writes, and appends its audit entry in one
 transaction; nothing else writes these models. Errors are ``ActionError`` with
@@ -35,7 +37,6 @@ from boundaries.practices.actions.clients import (
     do_update_client,
 )
 from boundaries.practices.actions.domains import do_add_domain, do_remove_domain, normalise_hostname
-from boundaries.practices.actions.policy import do_publish_policy
 from boundaries.practices.actions.practices import (
     do_add_therapist,
     do_create_practice,
@@ -58,7 +59,6 @@ __all__ = [
     "do_create_practice",
     "do_import_clients",
     "do_mark_agenda_discussed",
-    "do_publish_policy",
     "do_remove_domain",
     "do_set_agreement",
     "do_set_client_status",
