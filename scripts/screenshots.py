@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{CHROMIUM} is missing: `python3 dev.py test` installs Debian's chromium")
         return 2
     shots = [s for s in SHOTS if not args.only or s.name in args.only]
+    args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     # The browser's event loop and the ORM share this thread; the ORM calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -199,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                             path = args.out / f"{shot.name}-{width}.png"
                             size = _save(png, path)
                             total += size
-                            print(f"{path.relative_to(ROOT)}  {size // 1024} KiB")
+                            shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                            print(f"{shown}  {size // 1024} KiB")
                         context.close()
                 browser.close()
         finally:
