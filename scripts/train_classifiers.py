@@ -239,31 +239,45 @@ def crisis_thresholds(
     ``truth`` is a risk sign (``concern`` or ``urgent``), ``urgent`` the urgent ones;
     the curve counts the expressions and the model together, as the classifier does.
     The threshold is the highest that keeps ``URGENT_KEPT_TARGET`` of the urgent
-    messages raised at all, out of fold: the model's ``concern`` is above all the
-    safety net under the expressions, which miss urgent messages that say it without
-    the usual words. What that costs in messages without risk raised to ``concern``
-    is printed (the curve) and reported in docs/classifiers.md.
+    messages raised at all, out of fold, in our own examples and in the Reddit posts
+    *each*: the model's ``concern`` is above all the safety net under the
+    expressions, which miss urgent messages that say it without the usual words, and
+    more examples of one kind (ours are short and easy for it) must not lower the
+    net under the other. What that costs in messages without risk raised to
+    ``concern`` is printed (the curve) and reported in docs/classifiers.md.
     """
     eligible = personal >= PERSONAL_MASS
-    rows: list[tuple[float, float, float, float, float]] = []
+    rows: list[tuple[float, ...]] = []
+
+    def share(part: np.ndarray, of: np.ndarray) -> float:
+        return float(np.sum(part & of)) / max(float(np.sum(of)), 1.0)
+
     for candidate in np.arange(0.01, 0.99, 0.005):
         flagged = expressed | (eligible & (scores >= candidate))
         rows.append(
             (
                 float(candidate),
-                float(np.sum(truth & flagged)) / float(np.sum(truth)),
-                float(np.sum(urgent & flagged)) / float(np.sum(urgent)),
-                float(np.sum(~truth & flagged)) / float(np.sum(~truth)),
-                float(np.sum(~truth & own & flagged)) / float(np.sum(~truth & own)),
+                share(flagged, truth),
+                share(flagged, urgent & own),
+                share(flagged, urgent & ~own),
+                share(flagged, ~truth),
+                share(flagged, ~truth & own),
             )
         )
     table = Table(title="out-of-fold risk curve (expressions and model together)")
-    for column in ("threshold", "risk recall", "urgent kept", "none raised", "ours raised"):
+    for column in (
+        "threshold",
+        "risk recall",
+        "urgent kept: ours",
+        "urgent kept: shared",
+        "none raised",
+        "ours raised",
+    ):
         table.add_column(column, justify="right")
     for row in rows[::10]:
         table.add_row(*(f"{value:.3f}" for value in row))
     console.print(table)
-    keeps_urgent = [row[0] for row in rows if row[2] >= URGENT_KEPT_TARGET]
+    keeps_urgent = [row[0] for row in rows if min(row[2], row[3]) >= URGENT_KEPT_TARGET]
     threshold = max(keeps_urgent, default=0.01)
     reassured = max(threshold, best_f1_threshold(scores, truth), REASSURED_FLOOR)
     return round(threshold, 3), round(reassured, 3)
