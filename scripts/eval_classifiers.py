@@ -133,9 +133,14 @@ def evaluate(
     levels: Counter[tuple[RiskLevel, RiskLevel]] = Counter()
     topics: Counter[tuple[Label, Label]] = Counter()
     errors: list[str] = []
+    # Of the messages raised to concern, by our label: how many with the sign in the words
+    # (an expression found it), which "Review today" lists first.
+    in_words: Counter[tuple[RiskLevel, bool]] = Counter()
     for row in rows:
         result = classifier.classify(row.text)
         levels[row.level, result.risk] += 1
+        if result.risk is RiskLevel.CONCERN:
+            in_words[row.level, result.expressed_risk is not RiskLevel.NONE] += 1
         topics[row.topic, result.top] += 1
         if result.risk is not row.level:
             colour = "red" if result.risk.rank < row.level.rank else "yellow"
@@ -184,6 +189,12 @@ def evaluate(
         f"({count(urgent, urgent)}/{count(None, urgent)}); urgent-or-concern recall "
         f"{figures.risk_recall:.3f}; none raised to urgent {figures.none_to_urgent:.2%}, "
         f"to concern {figures.none_to_concern:.2%}"
+    )
+    console.print(
+        "raised to concern, with the sign in the words (listed first) / model only: "
+        + "; ".join(
+            f"{level} {in_words[level, True]}/{in_words[level, False]}" for level in LEVELS
+        )
     )
     _topic_table(topics, console)
     if show_errors:

@@ -56,6 +56,7 @@ def test_json_output_carries_the_documented_keys_and_us_resources() -> None:
         "schema",
         "risk",
         "crisis",
+        "expressed_risk",
         "labels",
         "scores",
         "actions",
@@ -67,6 +68,7 @@ def test_json_output_carries_the_documented_keys_and_us_resources() -> None:
     assert decision["schema"] == 2
     assert decision["risk"] == "urgent"
     assert decision["crisis"] is True
+    assert decision["expressed_risk"] == "urgent"
     assert decision["actions"][:2] == ["urgent_alert", "crisis_resources_reply"]
     assert "988" in decision["reply"]
 

@@ -237,6 +237,21 @@ def test_safety_an_expression_of_risk_in_machine_written_mail_keeps_its_level(
     assert decision.actions[0] is first
 
 
+@pytest.mark.parametrize("by_expression", [True, False])
+def test_the_decision_says_whether_the_concern_was_in_the_words(by_expression: bool) -> None:
+    seen = ScriptedClassifier(frozenset({Label.OTHER}), concern=True, by_expression=by_expression)
+    decision = decide(msg(Channel.EMAIL), POLICY, PRESENT, classifier=seen)
+    assert decision.risk is RiskLevel.CONCERN
+    assert decision.expressed_risk is (RiskLevel.CONCERN if by_expression else RiskLevel.NONE)
+
+
+def test_an_expression_that_triage_lowers_is_not_reported_above_the_level() -> None:
+    """Machine-written mail keeps an expressed level; a level never sits below its words."""
+    seen = ScriptedClassifier(frozenset({Label.OTHER}), crisis=True, by_expression=True)
+    decision = decide(machine_written(), POLICY, UNKNOWN, classifier=seen)
+    assert decision.expressed_risk.rank <= decision.risk.rank
+
+
 # --- no-social-business ---------------------------------------------------------------
 
 

@@ -85,6 +85,32 @@ def test_it_lists_a_concern_under_review_today_and_hides_it_once_reviewed(
     assert f"/dashboard/messages/{concern.pk}/" in after
 
 
+#: No expression of risk, but the message model reads a sign in it (docs/classifiers.md).
+MODEL_ONLY_TEXT = "I have been feeling so low and empty this week, nothing helps"
+
+
+def test_a_sign_in_the_words_is_listed_before_the_models_reading(
+    practice: Any, alice: Any, rowan: Any
+) -> None:
+    words = arrive(practice, CONCERN_TEXT, 1)
+    model_only = arrive(practice, MODEL_ONLY_TEXT, 2)  # newer, yet listed second
+    assert (words.risk, model_only.risk) == ("concern", "concern")
+    assert Review.objects.get(message=words).in_words is True
+    assert Review.objects.get(message=model_only).in_words is False
+    listed = section(signed_in(alice.user).get("/dashboard/").content.decode(), "review-today")
+    first = listed.index(f"/dashboard/messages/{words.pk}/")
+    second = listed.index(f"/dashboard/messages/{model_only.pk}/")
+    assert first < second
+    assert listed.index(">in the words</span>") < second < listed.index(">model only</span>")
+    # A review stored before the field existed shows neither badge, after the others.
+    Review.objects.filter(message=model_only).update(in_words=None)
+    listed = section(signed_in(alice.user).get("/dashboard/").content.decode(), "review-today")
+    assert ">model only</span>" not in listed
+    assert listed.index(f"/dashboard/messages/{words.pk}/") < listed.index(
+        f"/dashboard/messages/{model_only.pk}/"
+    )
+
+
 def test_reviewing_twice_writes_one_audit_entry(practice: Any, alice: Any, rowan: Any) -> None:
     concern = arrive(practice, CONCERN_TEXT, 1)
     http = signed_in(alice.user)

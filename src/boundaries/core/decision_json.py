@@ -57,6 +57,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "risk": decision.risk.value,
         "crisis": decision.crisis,
+        "expressed_risk": decision.expressed_risk.value,
         "labels": sorted(label.value for label in decision.labels),
         "scores": {
             label.value: round(float(score), 4) for label, score in sorted(decision.scores.items())

@@ -424,6 +424,7 @@ def decide(
         reply=_reply(build.template, policy, sender, channel, crisis),
         agenda_note=build.agenda_note,
         labels=build.labels | ({Label.CRISIS} if crisis else frozenset()),
+        expressed_risk=min(classification.expressed_risk, risk, key=lambda level: level.rank),
     )
 
 

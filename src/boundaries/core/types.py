@@ -212,6 +212,10 @@ class Decision:
     """What triage decided, and why, in a form a therapist can read.
 
     ``risk`` is the message's level; ``crisis`` is true exactly when it is urgent.
+    ``expressed_risk`` is the level the curated expressions found in the words
+    themselves; a ``concern`` above it was raised by the message model alone, which
+    is often wrong on short ordinary messages (docs/classifiers.md), so the inbox
+    lists the concerns in the words first.
     """
 
     scores: Mapping[Label, float]
@@ -222,6 +226,7 @@ class Decision:
     reply: str | None = None
     agenda_note: str | None = None
     labels: frozenset[Label] = field(default_factory=frozenset)
+    expressed_risk: RiskLevel = RiskLevel.NONE
 
     @property
     def crisis(self) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,7 +113,13 @@ def home(request: HttpRequest) -> HttpResponse:
     open_reviews = Review.objects.filter(
         practice_id=therapist.practice_id, reviewed_at__isnull=True
     ).values("message_id")
-    concerns = list(messages.filter(pk__in=open_reviews).select_related("review")[:50])
+    # A sign in the words first: the model alone raises many ordinary messages
+    # (docs/classifiers.md), so they follow, newest first within each.
+    concerns = list(
+        messages.filter(pk__in=open_reviews)
+        .select_related("review")
+        .order_by(F("review__in_words").desc(nulls_last=True), "-received_at", "-id")[:50]
+    )
     failed = list(messages.filter(status="failed")[:50])
     quarantined = list(quarantined_messages(messages)[:20])
     # Not the ones listed above.

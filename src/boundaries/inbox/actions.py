@@ -28,7 +28,7 @@ from boundaries.core.decision_json import decision_to_dict
 from boundaries.core.policy.model import Policy
 from boundaries.core.policy.templates import demo_policy
 from boundaries.core.triage import decide
-from boundaries.core.types import Action, Decision, InboundMessage, Label
+from boundaries.core.types import Action, Decision, InboundMessage, Label, RiskLevel
 from boundaries.inbox.identity import fingerprint
 from boundaries.inbox.limits import note_inbound_limit
 from boundaries.inbox.models import ActionRun, Alert, Message, Review
@@ -439,7 +439,12 @@ def _store(items: list[_Triaged]) -> None:
         )
         insert_all(
             [
-                Review(practice=item.practice, message=message, created_at=now)
+                Review(
+                    practice=item.practice,
+                    message=message,
+                    created_at=now,
+                    in_words=item.decision.expressed_risk is not RiskLevel.NONE,
+                )
                 for message, item in zip(messages, items, strict=True)
                 if Action.REVIEW_TODAY in item.decision.actions
             ]

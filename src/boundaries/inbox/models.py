@@ -214,6 +214,10 @@ class Review(models.Model):
 
     practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="review")
+    #: The curated expressions found the sign in the words (``Decision.expressed_risk``);
+    #: false when the message model alone raised it; null on reviews stored before it
+    #: was recorded. The list shows those in the words first.
+    in_words = models.BooleanField(null=True, default=None)
     created_at = models.DateTimeField(default=django_timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
