@@ -64,16 +64,9 @@ def do_confirm_appointment(
         changed = Appointment.objects.filter(
             pk=appointment.pk, cancelled=False, confirmed_at__isnull=True
         ).update(confirmed_at=clock.now())
-        if changed:
-            record(
-                action="appointment.confirmed",
-                obj=appointment,
-                practice=appointment.practice,
-                actor=actor,
-                actor_label=who_acted(actor, actor_label),
-                details={"client": appointment.client_id, "via": via},
-            )
-    return bool(changed)
+        return _answered(
+            appointment, changed, "appointment.confirmed", via, actor=actor, actor_label=actor_label
+        )
 
 
 def do_cancel_appointment(
@@ -88,13 +81,22 @@ def do_cancel_appointment(
         changed = Appointment.objects.filter(pk=appointment.pk, cancelled=False).update(
             cancelled=True, cancelled_at=clock.now(), cancelled_by=via[:60]
         )
-        if changed:
-            record(
-                action="appointment.cancelled",
-                obj=appointment,
-                practice=appointment.practice,
-                actor=actor,
-                actor_label=who_acted(actor, actor_label),
-                details={"client": appointment.client_id, "via": via},
-            )
+        return _answered(
+            appointment, changed, "appointment.cancelled", via, actor=actor, actor_label=actor_label
+        )
+
+
+def _answered(
+    appointment: Appointment, changed: int, action: str, via: str, *, actor: Any, actor_label: str
+) -> bool:
+    """Record the client's answer when it changed the appointment; whether it did."""
+    if changed:
+        record(
+            action=action,
+            obj=appointment,
+            practice=appointment.practice,
+            actor=actor,
+            actor_label=who_acted(actor, actor_label),
+            details={"client": appointment.client_id, "via": via},
+        )
     return bool(changed)
