@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from boundaries.core.policy.templates import available_templates
 from boundaries.inbox.models import InboundRoute
+from boundaries.practices.actions.details import do_set_alert_contacts
 from boundaries.practices.models import Therapist
 
 COUNTRY_NAMES = {"GB": "United Kingdom", "US": "United States"}
@@ -132,6 +135,16 @@ class AlertForm(forms.Form):
         label="Time of the day's digest of messages to read",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+
+    def save(self, therapist: Therapist, *, actor: Any) -> None:
+        """Store the valid form's contacts; ``ActionError`` when the action refuses them."""
+        do_set_alert_contacts(
+            therapist,
+            alert_email=self.cleaned_data["alert_email"] or "",
+            alert_phone=self.cleaned_data["alert_phone"] or "",
+            digest_time=self.cleaned_data["digest_time"],
+            actor=actor,
+        )
 
 
 class PublishForm(forms.Form):

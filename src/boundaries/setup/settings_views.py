@@ -34,7 +34,6 @@ from boundaries.errors import ActionError
 from boundaries.inbox.routes import do_add_route, do_remove_route, routes_of
 from boundaries.practices.access import therapist_for
 from boundaries.practices.actions.details import (
-    do_set_alert_contacts,
     do_set_practice_details,
     do_set_therapist_role,
 )
@@ -197,13 +196,7 @@ def alert_contacts(request: HttpRequest) -> HttpResponse:
     form = AlertForm(request.POST)
     if form.is_valid():
         try:
-            do_set_alert_contacts(
-                therapist,
-                alert_email=form.cleaned_data["alert_email"] or "",
-                alert_phone=form.cleaned_data["alert_phone"] or "",
-                digest_time=form.cleaned_data["digest_time"],
-                actor=request.user,
-            )
+            form.save(therapist, actor=request.user)
         except ActionError as error:
             messages.error(request, str(error))
         else:

@@ -39,7 +39,6 @@ from boundaries.errors import ActionError
 from boundaries.inbox.routes import do_add_route, do_remove_route, routes_of
 from boundaries.practices.actions.details import (
     do_join_as_owner,
-    do_set_alert_contacts,
     do_set_practice_details,
 )
 from boundaries.practices.actions.practices import do_create_practice
@@ -517,13 +516,7 @@ def alerts(request: HttpRequest) -> HttpResponseBase:
             tries = do_send_test_alert(therapist, actor=user)
         elif form.is_valid():
             try:
-                do_set_alert_contacts(
-                    therapist,
-                    alert_email=form.cleaned_data["alert_email"] or "",
-                    alert_phone=form.cleaned_data["alert_phone"] or "",
-                    digest_time=form.cleaned_data["digest_time"],
-                    actor=user,
-                )
+                form.save(therapist, actor=user)
             except ActionError as error:
                 form.add_error(None, str(error))
             else:
