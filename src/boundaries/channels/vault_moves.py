@@ -30,9 +30,7 @@ def client_message(message_id: int) -> tuple[Message, Content] | None:
     return message, content
 
 
-def store_from_client(
-    message: Message, data: bytes, *, filename: str, source: str, channel: str
-) -> None:
+def store_sent(message: Message, data: bytes, *, filename: str, source: str, channel: str) -> None:
     """One file the client sent with ``message`` into their vault (``UploadRejectedError``
     when it is refused); ``source`` says where it came from, so it is never fetched twice."""
     store_file(

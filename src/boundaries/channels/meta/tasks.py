@@ -5,13 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks import task
 
+from boundaries.channels import vault_moves
 from boundaries.channels.meta.media import MediaError, fetch_media, media_refs, stored_event
-from boundaries.channels.vault_moves import (
-    MAX_ATTEMPTS,
-    client_message,
-    finish_move,
-    store_from_client,
-)
 from boundaries.vault.models import VaultObject
 from boundaries.vault.sanitize import UploadRejectedError
 
@@ -26,7 +21,7 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     or storage limit, an expired link) is named in the audit entry, and the
     message itself still says the client sent an attachment.
     """
-    found = client_message(message_id)
+    found = vault_moves.client_message(message_id)
     if found is None:
         return
     message, content = found
@@ -43,16 +38,16 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
         try:
             data = fetch_media(ref, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES, **where)
             name = f"social message {message.pk}, {ref.kind} {ref.number}"
-            store_from_client(message, data, filename=name, source=source, channel="meta")
+            vault_moves.store_sent(message, data, filename=name, source=source, channel="meta")
             stored.append(ref.number)
         except UploadRejectedError as error:
             not_stored[str(ref.number)] = f"not stored: {error}"
         except MediaError as error:
-            if error.permanent or attempt >= MAX_ATTEMPTS:
+            if error.permanent or attempt >= vault_moves.MAX_ATTEMPTS:
                 not_stored[str(ref.number)] = str(error)
             else:
                 later = True
-    finish_move(
+    vault_moves.finish_move(
         move_media_to_vault,
         message,
         action="meta.media_moved",

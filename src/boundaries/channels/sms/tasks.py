@@ -7,14 +7,9 @@ import urllib.parse
 from django.conf import settings
 from django_tasks import task
 
+from boundaries.channels import vault_moves
 from boundaries.channels.sms.media import MediaError, delete_media, fetch_media, media_refs
 from boundaries.channels.sms.outbound import twilio_config
-from boundaries.channels.vault_moves import (
-    MAX_ATTEMPTS,
-    client_message,
-    finish_move,
-    store_from_client,
-)
 from boundaries.vault.models import VaultObject
 from boundaries.vault.sanitize import UploadRejectedError
 
@@ -28,7 +23,7 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     delete is tried again later; what cannot be stored (a refused type, over the
     size or storage limit) stays at Twilio and is named in the audit entry.
     """
-    found = client_message(message_id)
+    found = vault_moves.client_message(message_id)
     if found is None:
         return
     message, content = found
@@ -44,17 +39,17 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
             if not VaultObject.objects.filter(source=source).exists():
                 data = fetch_media(ref, config, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES)
                 name = f"text message {message.pk}, picture {ref.number}"
-                store_from_client(message, data, filename=name, source=source, channel="sms")
+                vault_moves.store_sent(message, data, filename=name, source=source, channel="sms")
                 stored.append(ref.number)
             delete_media(ref, config)
         except UploadRejectedError as error:
             kept[str(ref.number)] = f"not stored, left at Twilio: {error}"
         except MediaError as error:
-            if error.permanent or attempt >= MAX_ATTEMPTS:
+            if error.permanent or attempt >= vault_moves.MAX_ATTEMPTS:
                 kept[str(ref.number)] = f"{error}; left at Twilio"
             else:
                 later = True
-    finish_move(
+    vault_moves.finish_move(
         move_media_to_vault,
         message,
         action="sms.media_moved",
