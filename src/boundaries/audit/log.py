@@ -22,8 +22,9 @@ from boundaries.sql import insert_all
 
 if TYPE_CHECKING:
     from django.db.models import Model
+    from django.http import HttpRequest
 
-__all__ = ["append", "entry", "record"]
+__all__ = ["append", "entry", "record", "record_read"]
 
 P = ParamSpec("P")
 
@@ -72,6 +73,15 @@ def _appended(make: Callable[P, AuditEntry]) -> Callable[P, AuditEntry]:
 
 
 record = _appended(entry)
+
+
+def record_read(
+    request: HttpRequest, action: str, obj: Model | None, practice: Model | None, **details: Any
+) -> None:
+    """Audit what the signed-in user looked at, downloaded or exported, in a transaction of
+    its own (a read changes nothing else). ``details`` are ids and formats, never content."""
+    with transaction.atomic():
+        record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
 
 
 def append(entries: Sequence[AuditEntry]) -> None:
