@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from boundaries import clock
-from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import (
     AgendaItem,
     Appointment,
@@ -45,13 +44,9 @@ def do_add_appointment(
         AgendaItem.objects.filter(
             client=client, discussed_at__isnull=True, appointment__isnull=True
         ).update(appointment=appointment)
-        record(
-            action="appointment.add",
-            obj=appointment,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"client": client.pk},
+        details = {"client": client.pk}
+        record_action(
+            "appointment.add", appointment, actor, actor_label, details, practice=client.practice
         )
     return appointment
 
@@ -91,12 +86,6 @@ def _answered(
 ) -> bool:
     """Record the client's answer when it changed the appointment; whether it did."""
     if changed:
-        record(
-            action=action,
-            obj=appointment,
-            practice=appointment.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"client": appointment.client_id, "via": via},
-        )
+        details = {"client": appointment.client_id, "via": via}
+        record_action(action, appointment, actor, actor_label, details)
     return bool(changed)
