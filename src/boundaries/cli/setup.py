@@ -20,8 +20,9 @@ from django.db import transaction
 from rich.markup import escape
 
 from boundaries.channels.alert_check import do_send_test_alert
+from boundaries.cli.alerts import print_tries
 from boundaries.cli.inputs import action_errors, owner_password, read_text
-from boundaries.cli.output import err, fail, out
+from boundaries.cli.output import fail, out
 from boundaries.core.policy.model import EthicsBody
 from boundaries.core.policy.templates import available_templates
 from boundaries.inbox.routes import do_add_route
@@ -47,7 +48,7 @@ def _ask(value: str | None, question: str, *, no_input: bool, flag: str, default
     return answer
 
 
-def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in order
+def setup(
     practice_name: Annotated[str | None, typer.Option(help="the practice's name")] = None,
     country: Annotated[str | None, typer.Option(help="GB or US (the policy template)")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone")] = None,
@@ -194,13 +195,4 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
         out.print(f"First password (shown once, pass it on securely): {password}")
     out.print("At first sign-in the owner sets up an authenticator app and gets recovery codes.")
     if test_alert:
-        failed = False
-        for attempt in do_send_test_alert(owner, actor_label="cli"):
-            way = "text" if attempt.way == "sms" else "email"
-            if attempt.sent:
-                out.print(f"Sent a test alert by {way} to {escape(attempt.to)}.")
-            else:
-                failed = True
-                err.print(f"Test alert not sent by {way}: {escape(attempt.problem)}.")
-        if failed:
-            raise typer.Exit(1)
+        print_tries(do_send_test_alert(owner, actor_label="cli"), not_sent="Test alert not sent")
