@@ -27,7 +27,11 @@ from boundaries.accounts.devices import (
     recovery_codes_left,
     totp_secret,
 )
-from boundaries.accounts.security import recent_reauth_required, therapist_required
+from boundaries.accounts.security import (
+    WRONG_NEW_CODE,
+    recent_reauth_required,
+    therapist_required,
+)
 from boundaries.accounts.sessions import do_sign_out_other_sessions, sessions_of
 from boundaries.channels.alert_check import do_send_test_alert
 from boundaries.errors import ActionError
@@ -298,9 +302,7 @@ def authenticator(request: HttpRequest) -> HttpResponse:
                 request, "Your new authenticator app is set up; the old one no longer works."
             )
             return _back("sign-in")
-        form.add_error(
-            "code", "That code is not right. Check the time on your phone and try again."
-        )
+        form.add_error("code", WRONG_NEW_CODE)
     return render(
         request,
         "setup/authenticator.html",
