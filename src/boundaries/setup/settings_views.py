@@ -36,7 +36,7 @@ from boundaries.accounts.sessions import do_sign_out_other_sessions, sessions_of
 from boundaries.channels.alert_check import do_send_test_alert
 from boundaries.errors import ActionError
 from boundaries.inbox.routes import do_add_route, do_remove_route, routes_of
-from boundaries.practices.access import therapist_for
+from boundaries.practices.access import owner_for, therapist_for
 from boundaries.practices.actions.details import (
     do_set_practice_details,
     do_set_therapist_role,
@@ -65,13 +65,6 @@ __all__ = [
     "sign_out_others",
     "test_alert",
 ]
-
-
-def _owner(request: HttpRequest) -> Therapist:
-    therapist = therapist_for(request.user)
-    if therapist.role != Therapist.Role.OWNER:
-        raise Http404  # not theirs to change; the page does not offer it either
-    return therapist
 
 
 def _back(section: str) -> HttpResponse:
@@ -139,7 +132,7 @@ def _errors(request: HttpRequest, form: Any) -> None:
 @require_POST
 @therapist_required
 def practice_details(request: HttpRequest) -> HttpResponse:
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     form = PracticeDetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -162,7 +155,7 @@ def practice_details(request: HttpRequest) -> HttpResponse:
 @require_POST
 @therapist_required
 def add_route(request: HttpRequest) -> HttpResponse:
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     form = RouteForm(request.POST)
     if form.is_valid():
         try:
@@ -184,7 +177,7 @@ def add_route(request: HttpRequest) -> HttpResponse:
 @require_POST
 @therapist_required
 def remove_route(request: HttpRequest, route_id: int) -> HttpResponse:
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     try:
         address = do_remove_route(therapist.practice, route_id=route_id, actor=request.user)
     except ActionError:
@@ -243,7 +236,7 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
 @require_POST
 @therapist_required
 def add_therapist(request: HttpRequest) -> HttpResponse:
-    owner = _owner(request)
+    owner = owner_for(request.user)
     form = TherapistForm(request.POST)
     if form.is_valid():
         password = secrets.token_urlsafe(18)
@@ -272,7 +265,7 @@ def add_therapist(request: HttpRequest) -> HttpResponse:
 @require_POST
 @therapist_required
 def set_role(request: HttpRequest, therapist_id: int) -> HttpResponse:
-    owner = _owner(request)
+    owner = owner_for(request.user)
     member = Therapist.objects.filter(practice_id=owner.practice_id, pk=therapist_id).first()
     if member is None:
         raise Http404
