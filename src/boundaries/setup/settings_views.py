@@ -9,8 +9,10 @@ another practice's rows are never reachable (a 404, as everywhere else).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -122,6 +124,25 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _submit(
+    request: HttpRequest, form: forms.Form, section: str, act: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """A settings form's post: when valid, ``act`` on its data and say what it did (its
+    message; none when empty), or what the action refused; else the form's errors. Then
+    back to the page's ``section``."""
+    if form.is_valid():
+        try:
+            done = act(form.cleaned_data)
+        except ActionError as error:
+            messages.error(request, str(error))
+        else:
+            if done:
+                messages.success(request, done)
+    else:
+        _errors(request, form)
+    return _back(section)
+
+
 def _errors(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -133,45 +154,32 @@ def _errors(request: HttpRequest, form: Any) -> None:
 @therapist_required
 def practice_details(request: HttpRequest) -> HttpResponse:
     therapist = owner_for(request.user)
-    form = PracticeDetailsForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_practice_details(
-                therapist.practice,
-                name=form.cleaned_data["name"],
-                timezone_name=form.cleaned_data["timezone"],
-                professional_body=form.cleaned_data["professional_body"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "The practice's details are saved.")
-    else:
-        _errors(request, form)
-    return _back("practice")
+
+    def save(data: dict[str, Any]) -> str:
+        do_set_practice_details(
+            therapist.practice,
+            name=data["name"],
+            timezone_name=data["timezone"],
+            professional_body=data["professional_body"],
+            actor=request.user,
+        )
+        return "The practice's details are saved."
+
+    return _submit(request, PracticeDetailsForm(request.POST), "practice", save)
 
 
 @require_POST
 @therapist_required
 def add_route(request: HttpRequest) -> HttpResponse:
     therapist = owner_for(request.user)
-    form = RouteForm(request.POST)
-    if form.is_valid():
-        try:
-            route = do_add_route(
-                therapist.practice,
-                kind=form.cleaned_data["kind"],
-                address=form.cleaned_data["address"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Messages to {route.address} now arrive here.")
-    else:
-        _errors(request, form)
-    return _back("addresses")
+
+    def add(data: dict[str, Any]) -> str:
+        route = do_add_route(
+            therapist.practice, kind=data["kind"], address=data["address"], actor=request.user
+        )
+        return f"Messages to {route.address} now arrive here."
+
+    return _submit(request, RouteForm(request.POST), "addresses", add)
 
 
 @require_POST
@@ -191,16 +199,12 @@ def remove_route(request: HttpRequest, route_id: int) -> HttpResponse:
 def alert_contacts(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for(request.user)
     form = AlertForm(request.POST)
-    if form.is_valid():
-        try:
-            form.save(therapist, actor=request.user)
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Your alert contacts are saved.")
-    else:
-        _errors(request, form)
-    return _back("alerts")
+
+    def save(_data: dict[str, Any]) -> str:
+        form.save(therapist, actor=request.user)
+        return "Your alert contacts are saved."
+
+    return _submit(request, form, "alerts", save)
 
 
 @require_POST
@@ -237,29 +241,25 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def add_therapist(request: HttpRequest) -> HttpResponse:
     owner = owner_for(request.user)
-    form = TherapistForm(request.POST)
-    if form.is_valid():
+
+    def add(data: dict[str, Any]) -> str:
         password = secrets.token_urlsafe(18)
-        try:
-            added = do_add_therapist(
-                owner.practice,
-                username=form.cleaned_data["username"],
-                password=password,
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            request.session["settings_new_password"] = {
-                "username": added.user.get_username(),
-                "password": password,
-            }
-    else:
-        _errors(request, form)
-    return _back("team")
+        added = do_add_therapist(
+            owner.practice,
+            username=data["username"],
+            password=password,
+            display_name=data["display_name"],
+            email=data["email"],
+            role=data["role"],
+            actor=request.user,
+        )
+        request.session["settings_new_password"] = {
+            "username": added.user.get_username(),
+            "password": password,
+        }
+        return ""  # the page shows the first password instead
+
+    return _submit(request, TherapistForm(request.POST), "team", add)
 
 
 @require_POST
@@ -269,17 +269,12 @@ def set_role(request: HttpRequest, therapist_id: int) -> HttpResponse:
     member = Therapist.objects.filter(practice_id=owner.practice_id, pk=therapist_id).first()
     if member is None:
         raise Http404
-    form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_therapist_role(member, role=form.cleaned_data["role"], actor=request.user)
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{member.display_name} is now {member.get_role_display()}.")
-    else:
-        _errors(request, form)
-    return _back("team")
+
+    def change(data: dict[str, Any]) -> str:
+        do_set_therapist_role(member, role=data["role"], actor=request.user)
+        return f"{member.display_name} is now {member.get_role_display()}."
+
+    return _submit(request, RoleForm(request.POST), "team", change)
 
 
 @recent_reauth_required
