@@ -82,6 +82,15 @@ def note_attempt(request: HttpRequest, username: str, *, succeeded: bool) -> Non
     LoginAttempt.objects.filter(at__lt=horizon).delete()
 
 
+def code_field(label: str) -> forms.CharField:
+    """Where a code from an authenticator app (or a recovery code) is typed."""
+    return forms.CharField(
+        label=label,
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 #: What a code form says when the authenticator being set up shows another code.
 WRONG_NEW_CODE = "That code is not right. Check the time on your phone and try again."
 

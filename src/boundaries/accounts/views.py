@@ -24,6 +24,7 @@ from boundaries.accounts.devices import (
     totp_secret,
 )
 from boundaries.accounts.security import (
+    code_field,
     confirm_new_authenticator,
     login_throttled,
     note_attempt,
@@ -43,11 +44,7 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code from your authenticator app, or a recovery code",
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    code = code_field("Code from your authenticator app, or a recovery code")
 
 
 class ReauthForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from boundaries.accounts.security import code_field
 from boundaries.core.policy.templates import available_templates
 from boundaries.inbox.models import InboundRoute
 from boundaries.practices.actions.details import do_set_alert_contacts
@@ -39,11 +40,7 @@ class FirstAccountForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Six-digit code",
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    code = code_field("Six-digit code")
 
 
 class PracticeForm(forms.Form):
