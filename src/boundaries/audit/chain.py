@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -191,10 +191,7 @@ class ChainVerifier:
     def feed(self, rows: Iterable[Sequence[Any]]) -> Problem | None:
         """Check a batch of rows shaped like ``Entry``; return the first problem, if any."""
         rows = rows if isinstance(rows, Sequence) else list(rows)
-        encode = _ENCODE
-        # Fast path: details as stored are already canonical (how record() writes them).
-        encoded = ((row[0], row[1], row[2], encode((row[0], row[1], *row[3:12]))) for row in rows)
-        return self._feed(encoded, rows, _slow_check)
+        return self._feed(_encoded(rows), rows, _slow_check)
 
     def feed_encoded(self, rows: Iterable[Sequence[Any]]) -> Problem | None:
         """Like ``feed`` for rows ``(seq, prev_hash, entry_hash, payload)``.
@@ -276,6 +273,22 @@ class ChainVerifier:
         elif head is not None and head[1] != self.last_hash:
             self.problem = Problem(last, "entry_hash differs from the chain head")
         return self.problem
+
+
+def _encoded(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, Any, Any, str]]:
+    """Rows shaped like ``Entry`` as ``feed_encoded`` takes them, their details as stored.
+
+    Fast path: details as stored are already canonical (how record() writes them). A row
+    that does not encode gets an empty payload, so it fails only where its turn comes (in
+    the slow check, after the seq and link checks), as it would have when checked alone.
+    """
+    encode = _ENCODE
+    for row in rows:
+        try:
+            payload = encode((row[0], row[1], *row[3:12]))
+        except (TypeError, ValueError):
+            payload = ""
+        yield row[0], row[1], row[2], payload
 
 
 def _seq_problem(expected: int, found: int) -> Problem:
