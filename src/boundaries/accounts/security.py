@@ -8,15 +8,19 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boundaries import clock
 from boundaries.accounts.client_address import client_address, trusted_networks
+from boundaries.accounts.devices import do_confirm_totp
 from boundaries.accounts.models import LoginAttempt
 
 View = Callable[..., HttpResponseBase]
@@ -76,6 +80,39 @@ def note_attempt(request: HttpRequest, username: str, *, succeeded: bool) -> Non
     # Keep only what throttling needs.
     horizon = clock.now() - dt.timedelta(days=1)
     LoginAttempt.objects.filter(at__lt=horizon).delete()
+
+
+def code_field(label: str) -> forms.CharField:
+    """Where a code from an authenticator app (or a recovery code) is typed."""
+    return forms.CharField(
+        label=label,
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+#: What a code form says when the authenticator being set up shows another code.
+WRONG_NEW_CODE = "That code is not right. Check the time on your phone and try again."
+
+
+def confirm_new_authenticator(
+    request: HttpRequest, device: TOTPDevice, form: forms.Form
+) -> list[str] | None:
+    """On a posted ``form`` (a ``code`` field): confirm the authenticator being set up.
+
+    With the right code, the user is signed in with both factors under a new session id
+    (an id learnt before the code is worth nothing after it) and the new recovery codes
+    are returned; with a wrong one, the form says so. None until then.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    codes = do_confirm_totp(request.user, device, form.cleaned_data["code"])
+    if codes is None:
+        form.add_error("code", WRONG_NEW_CODE)
+        return None
+    otp_login(request, device)
+    request.session.cycle_key()
+    return codes
 
 
 def start_session(request: HttpRequest) -> None:

@@ -19,12 +19,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from boundaries import clock
 from boundaries.accounts.devices import (
     confirmed_totp,
-    do_confirm_totp,
     pending_totp,
     qr_data_uri,
     totp_secret,
 )
 from boundaries.accounts.security import (
+    code_field,
+    confirm_new_authenticator,
     login_throttled,
     note_attempt,
     start_session,
@@ -43,11 +44,7 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code from your authenticator app, or a recovery code",
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    code = code_field("Code from your authenticator app, or a recovery code")
 
 
 class ReauthForm(forms.Form):
@@ -135,16 +132,10 @@ def enroll(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request) if user.is_verified() else reverse("accounts:second_factor"))
     device = pending_totp(user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = do_confirm_totp(user, device, form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, device)
-            request.session.cycle_key()  # signed in with both factors now: a new session id
-            request.session["fresh_recovery_codes"] = codes
-            return redirect(reverse("accounts:recovery_codes") + f"?next={_next(request)}")
-        form.add_error(
-            "code", "That code is not right. Check the time on your phone and try again."
-        )
+    codes = confirm_new_authenticator(request, device, form)
+    if codes is not None:
+        request.session["fresh_recovery_codes"] = codes
+        return redirect(reverse("accounts:recovery_codes") + f"?next={_next(request)}")
     secret = totp_secret(device)
     return render(
         request,

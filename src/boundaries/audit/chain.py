@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -190,42 +190,8 @@ class ChainVerifier:
 
     def feed(self, rows: Iterable[Sequence[Any]]) -> Problem | None:
         """Check a batch of rows shaped like ``Entry``; return the first problem, if any."""
-        if self.problem is not None:
-            return self.problem
-        expected_seq = self.next_seq
-        prev = self.last_hash
-        pinned = self._expected
-        encode = _ENCODE
-        sha = _sha256
-        prefix = _ENTRY_PREFIX
-        count = 0
-        problem: Problem | None = None
-        for row in rows:
-            seq = row[0]
-            if seq != expected_seq:
-                problem = _seq_problem(expected_seq, seq)
-                break
-            if row[1] != prev:
-                problem = Problem(seq, f"prev_hash does not match the hash of seq {seq - 1}")
-                break
-            stored = row[2]
-            # Fast path: details as stored are already canonical (how record() writes them).
-            payload = encode((seq, prev, *row[3:12]))
-            if sha(prefix + payload.encode("utf-8")).hexdigest() != stored:
-                problem = _slow_check(row)
-                if problem is not None:
-                    break
-            if pinned and seq in pinned and pinned[seq] != stored:
-                problem = _rewritten(seq)
-                break
-            prev = stored
-            expected_seq += 1
-            count += 1
-        self.next_seq = expected_seq
-        self.last_hash = prev
-        self.count += count
-        self.problem = problem
-        return problem
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        return self._feed(_encoded(rows), rows, _slow_check)
 
     def feed_encoded(self, rows: Iterable[Sequence[Any]]) -> Problem | None:
         """Like ``feed`` for rows ``(seq, prev_hash, entry_hash, payload)``.
@@ -234,6 +200,20 @@ class ChainVerifier:
         ``json_array``), so the loop only hashes. Where its text is not exactly
         canonical (non-ASCII escapes, reformatted details), the entry is decoded
         and checked the slow way, so a mismatch is never a false alarm.
+        """
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        return self._feed(rows, rows, _slow_check_encoded)
+
+    def _feed(
+        self,
+        encoded: Iterable[Sequence[Any]],
+        rows: Iterable[Sequence[Any]],
+        slow_check: Callable[[Sequence[Any]], Problem | None],
+    ) -> Problem | None:
+        """The loop of ``feed`` and ``feed_encoded``.
+
+        ``encoded`` gives ``(seq, prev_hash, entry_hash, payload)`` for each of ``rows``,
+        in step; a row whose payload does not hash to its entry_hash goes to ``slow_check``.
         """
         if self.problem is not None:
             return self.problem
@@ -244,7 +224,7 @@ class ChainVerifier:
         prefix = _ENTRY_PREFIX
         count = 0
         problem: Problem | None = None
-        for seq, prev_hash, stored, payload in rows:
+        for (seq, prev_hash, stored, payload), row in zip(encoded, rows, strict=True):
             if seq != expected_seq:
                 problem = _seq_problem(expected_seq, seq)
                 break
@@ -252,7 +232,7 @@ class ChainVerifier:
                 problem = Problem(seq, f"prev_hash does not match the hash of seq {seq - 1}")
                 break
             if sha(prefix + payload.encode("utf-8")).hexdigest() != stored:
-                problem = _slow_check_encoded(seq, stored, payload)
+                problem = slow_check(row)
                 if problem is not None:
                     break
             if pinned and seq in pinned and pinned[seq] != stored:
@@ -295,6 +275,22 @@ class ChainVerifier:
         return self.problem
 
 
+def _encoded(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, Any, Any, str]]:
+    """Rows shaped like ``Entry`` as ``feed_encoded`` takes them, their details as stored.
+
+    Fast path: details as stored are already canonical (how record() writes them). A row
+    that does not encode gets an empty payload, so it fails only where its turn comes (in
+    the slow check, after the seq and link checks), as it would have when checked alone.
+    """
+    encode = _ENCODE
+    for row in rows:
+        try:
+            payload = encode((row[0], row[1], *row[3:12]))
+        except (TypeError, ValueError):
+            payload = ""
+        yield row[0], row[1], row[2], payload
+
+
 def _seq_problem(expected: int, found: int) -> Problem:
     if found > expected:
         return Problem(expected, f"missing: the log jumps from seq {expected - 1} to seq {found}")
@@ -309,7 +305,8 @@ def _rewritten(seq: int) -> Problem:
     )
 
 
-def _slow_check_encoded(seq: int, stored: str, payload: str) -> Problem | None:
+def _slow_check_encoded(row: Sequence[Any]) -> Problem | None:
+    seq, _prev_hash, stored, payload = row
     try:
         fields = json.loads(payload)
         row = (fields[0], fields[1], stored, *fields[2:])

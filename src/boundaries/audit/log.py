@@ -10,8 +10,8 @@ the unique ``seq`` is the backstop if anything bypasses the lock.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from django.db import IntegrityError, transaction
 
@@ -22,11 +22,14 @@ from boundaries.sql import insert_all
 
 if TYPE_CHECKING:
     from django.db.models import Model
+    from django.http import HttpRequest
 
-__all__ = ["append", "entry", "record"]
+__all__ = ["append", "entry", "record", "record_read"]
+
+P = ParamSpec("P")
 
 
-def record(
+def entry(
     *,
     action: str,
     obj: Model | None = None,
@@ -38,37 +41,10 @@ def record(
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEntry:
-    """Append one entry. ``details`` holds ids and decisions only, never content."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record() must run inside the transaction of the change")
-    made = entry(
-        action=action,
-        obj=obj,
-        practice=practice,
-        actor=actor,
-        actor_label=actor_label,
-        reason=reason,
-        details=details,
-        object_type=object_type,
-        object_id=object_id,
-    )
-    append([made])
-    return made
+    """An unsaved entry, for ``append`` to link with others under one lock (see ``record``).
 
-
-def entry(
-    *,
-    action: str,
-    obj: Model | None = None,
-    practice: Model | None,  # a Practice (the audit floor sits below practices)
-    actor: Any = None,
-    actor_label: str = "",
-    reason: str = "",
-    details: dict[str, Any] | None = None,
-    object_type: str = "",
-    object_id: str = "",
-) -> AuditEntry:
-    """An unsaved entry, for ``append`` to link with others under one lock (see ``record``)."""
+    ``details`` holds ids and decisions only, never content.
+    """
     user = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user is not None else "system")
     return AuditEntry(
@@ -82,6 +58,30 @@ def entry(
         details=details or {},
         created_at=clock.now(),
     )
+
+
+def _appended(make: Callable[P, AuditEntry]) -> Callable[P, AuditEntry]:
+    def record(*args: P.args, **kwargs: P.kwargs) -> AuditEntry:
+        """Append one entry, made from the arguments ``entry`` takes, on its own."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("audit.record() must run inside the transaction of the change")
+        made = make(*args, **kwargs)
+        append([made])
+        return made
+
+    return record
+
+
+record = _appended(entry)
+
+
+def record_read(
+    request: HttpRequest, action: str, obj: Model | None, practice: Model | None, **details: Any
+) -> None:
+    """Audit what the signed-in user looked at, downloaded or exported, in a transaction of
+    its own (a read changes nothing else). ``details`` are ids and formats, never content."""
+    with transaction.atomic():
+        record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
 
 
 def append(entries: Sequence[AuditEntry]) -> None:

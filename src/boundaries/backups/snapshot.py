@@ -221,6 +221,17 @@ def _created_at(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _default_database(refusal: type[Exception]) -> tuple[dict[str, Any], str]:
+    """The default database's settings and engine; ``refusal`` when it is not one we copy."""
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    try:
+        return settings_dict, database.engine_of(settings_dict)
+    except SnapshotError as error:
+        raise refusal(str(error)) from None
+
+
 def create_backup(
     output_dir: Path | None = None,
     *,
@@ -230,14 +241,9 @@ def create_backup(
 ) -> BackupResult:
     """Write one encrypted snapshot of the database and vault files into ``output_dir``."""
     from django.conf import settings
-    from django.db import connections
 
     report = reporter or _Silent()
-    settings_dict = connections["default"].settings_dict
-    try:
-        engine = database.engine_of(settings_dict)
-    except SnapshotError as error:
-        raise BackupError(str(error)) from None
+    settings_dict, engine = _default_database(BackupError)
     keys = keyring or keyring_from_settings()
     moment = now or clock.now()
     directory = Path(output_dir or settings.BOUNDARIES_BACKUP_DIR)
@@ -553,14 +559,9 @@ def checked(
     folder and any scratch database are removed on the way out.
     """
     from django.conf import settings
-    from django.db import connections
 
     report = reporter or _Silent()
-    settings_dict = connections["default"].settings_dict
-    try:
-        engine = database.engine_of(settings_dict)
-    except SnapshotError as error:
-        raise RestoreRefusedError(str(error)) from None
+    settings_dict, engine = _default_database(RestoreRefusedError)
     keys = keyring or keyring_from_settings()
     try:
         size = path.stat().st_size

@@ -14,11 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from boundaries.audit.log import record
 from boundaries.channels.registry import ALERT_SENDERS
 from boundaries.channels.sms.outbound import twilio_config
 from boundaries.inbox.delivery import RetryLaterError, Skip
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import Therapist
 
 __all__ = ["TEST_ALERT_TEXT", "AlertTry", "do_send_test_alert"]
@@ -67,12 +66,6 @@ def do_send_test_alert(
         else:
             tries.append(AlertTry(way, to, sent=True))
     with transaction.atomic():
-        record(
-            action="alert.test",
-            obj=therapist,
-            practice=therapist.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={t.way: ("sent" if t.sent else "failed") for t in tries},
-        )
+        details = {t.way: ("sent" if t.sent else "failed") for t in tries}
+        record_action("alert.test", therapist, actor, actor_label, details)
     return tries

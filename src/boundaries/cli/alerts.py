@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from boundaries.channels.alert_check import do_send_test_alert
+from boundaries.channels.alert_check import AlertTry, do_send_test_alert
 from boundaries.cli.inputs import action_errors
 from boundaries.cli.output import err, fail, out
 from boundaries.practices.actions.details import do_set_alert_contacts
@@ -78,7 +79,11 @@ def alerts_set(
 def alerts_test(username: UsernameArg) -> None:
     """Send USERNAME a test alert every way they are alerted (it says it is a test)."""
     therapist = get_therapist(username)
-    tries = do_send_test_alert(therapist, actor_label="cli")
+    print_tries(do_send_test_alert(therapist, actor_label="cli"), not_sent="Not sent")
+
+
+def print_tries(tries: Iterable[AlertTry], *, not_sent: str) -> None:
+    """Say how each way of a test alert went; exit 1 when one was not sent."""
     failed = False
     for attempt in tries:
         way = "text" if attempt.way == "sms" else "email"
@@ -86,6 +91,6 @@ def alerts_test(username: UsernameArg) -> None:
             out.print(f"Sent a test alert by {way} to {escape(attempt.to)}.")
         else:
             failed = True
-            err.print(f"Not sent by {way}: {escape(attempt.problem)}.")
+            err.print(f"{not_sent} by {way}: {escape(attempt.problem)}.")
     if failed:
         raise typer.Exit(1)

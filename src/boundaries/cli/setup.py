@@ -20,22 +20,16 @@ from django.db import transaction
 from rich.markup import escape
 
 from boundaries.channels.alert_check import do_send_test_alert
+from boundaries.cli.alerts import print_tries
 from boundaries.cli.inputs import action_errors, owner_password, read_text
-from boundaries.cli.output import err, fail, out
+from boundaries.cli.output import fail, out
 from boundaries.core.policy.model import EthicsBody
 from boundaries.core.policy.templates import available_templates
 from boundaries.inbox.routes import do_add_route
 from boundaries.practices.actions.details import do_set_alert_contacts
 from boundaries.practices.actions.practices import do_add_therapist, do_create_practice
 from boundaries.practices.models import PolicyVersion, Practice, Therapist
-from boundaries.setup.actions import (
-    do_finish_setup,
-    do_save_policy_draft,
-    do_start_setup,
-    first_run_key,
-    installation_is_empty,
-    template_draft,
-)
+from boundaries.setup import actions as steps  # the browser's setup, step by step
 
 __all__ = ["setup"]
 
@@ -54,7 +48,7 @@ def _ask(value: str | None, question: str, *, no_input: bool, flag: str, default
     return answer
 
 
-def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in order
+def setup(
     practice_name: Annotated[str | None, typer.Option(help="the practice's name")] = None,
     country: Annotated[str | None, typer.Option(help="GB or US (the policy template)")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone")] = None,
@@ -100,9 +94,9 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
 ) -> None:
     """Set up a practice: details, owner, policy, addresses, alerts, publish (version 1)."""
     if show_key:
-        if not installation_is_empty():
+        if not steps.installation_is_empty():
             fail("this installation has accounts already: sign in, or use `boundaries setup`")
-        out.print(f"Setup key: {first_run_key()}")
+        out.print(f"Setup key: {steps.first_run_key()}")
         out.print("Open /dashboard/setup/ in the browser and give this key.")
         return
     name = _ask(practice_name, "Practice name", flag="--practice-name", no_input=no_input)
@@ -168,8 +162,8 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
                 role=Therapist.Role.OWNER,
                 actor_label="cli",
             )
-            progress = do_start_setup(created, actor_label="cli")
-            text = source or template_draft(
+            progress = steps.do_start_setup(created, actor_label="cli")
+            text = source or steps.template_draft(
                 created,
                 therapist_name=display,
                 phone=details["phone"],
@@ -177,7 +171,7 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
                 website=details["website"],
                 body=body,
             )
-            do_save_policy_draft(progress, text, actor_label="cli")
+            steps.do_save_policy_draft(progress, text, actor_label="cli")
             for address in email_route or []:
                 do_add_route(created, kind="email", address=address, actor_label="cli")
             if sms_number:
@@ -188,7 +182,7 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
                 do_set_alert_contacts(
                     owner, alert_email=alert_email, alert_phone=alert_phone, actor_label="cli"
                 )
-            version = do_finish_setup(progress, summary=summary, actor_label="cli")
+            version = steps.do_finish_setup(progress, summary=summary, actor_label="cli")
             return created, owner, version
 
     practice, owner, version = action_errors(run)
@@ -201,13 +195,4 @@ def setup(  # noqa: PLR0915 - one option per answer of the browser's setup, in o
         out.print(f"First password (shown once, pass it on securely): {password}")
     out.print("At first sign-in the owner sets up an authenticator app and gets recovery codes.")
     if test_alert:
-        failed = False
-        for attempt in do_send_test_alert(owner, actor_label="cli"):
-            way = "text" if attempt.way == "sms" else "email"
-            if attempt.sent:
-                out.print(f"Sent a test alert by {way} to {escape(attempt.to)}.")
-            else:
-                failed = True
-                err.print(f"Test alert not sent by {way}: {escape(attempt.problem)}.")
-        if failed:
-            raise typer.Exit(1)
+        print_tries(do_send_test_alert(owner, actor_label="cli"), not_sent="Test alert not sent")

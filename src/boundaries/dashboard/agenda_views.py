@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages as flash
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from boundaries.accounts.security import therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record_read
 from boundaries.errors import ActionError
 from boundaries.practices.access import get_client_for
 from boundaries.practices.actions.agenda import do_mark_agenda_discussed
@@ -31,8 +30,7 @@ class DiscussedForm(forms.Form):
 @therapist_required
 def client_next_session(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for(request.user, client_id)
-    with transaction.atomic():
-        record(action="agenda.viewed", obj=client, practice=client.practice, actor=request.user)
+    record_read(request, "agenda.viewed", client, client.practice)
     items = client.agenda_items.select_related("appointment")
     return render(
         request,

@@ -12,12 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages as flash
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from boundaries.accounts.security import therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record_read
 from boundaries.core.reminders import parse_offset, show_offset
 from boundaries.core.types import AgreedChannel, ReminderDetail
 from boundaries.errors import ActionError
@@ -158,14 +157,8 @@ def agreement_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             flash.success(request, f"Agreement version {agreement.version} recorded.")
             return redirect("dashboard:client", client_id=client.pk)
-    with transaction.atomic():
-        record(
-            action="agreement.viewed",
-            obj=client,
-            practice=client.practice,
-            actor=request.user,
-            details={"version": current.version if current else None},
-        )
+    version = current.version if current else None
+    record_read(request, "agreement.viewed", client, client.practice, version=version)
     return render(
         request,
         "dashboard/agreement.html",

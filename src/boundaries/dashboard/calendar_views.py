@@ -84,7 +84,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _subscription_for(therapist: Therapist, subscription_id: int) -> CalendarSubscription:
+def _subscription_for(request: HttpRequest, subscription_id: int) -> CalendarSubscription:
+    """The signed-in therapist's own subscription; any other is a 404."""
+    therapist = therapist_for(request.user)
     found = CalendarSubscription.objects.filter(therapist=therapist, pk=subscription_id).first()
     if found is None:
         raise Http404
@@ -102,11 +104,17 @@ def _events_for(therapist: Therapist) -> QuerySet[UnmatchedEvent]:
     return events.filter(therapist=therapist)
 
 
-def _event_for(therapist: Therapist, event_id: int) -> UnmatchedEvent:
-    found = _events_for(therapist).filter(pk=event_id).first()
+def _event_for(request: HttpRequest, event_id: int) -> UnmatchedEvent:
+    """An event the signed-in therapist may match (``_events_for``); any other is a 404."""
+    found = _events_for(therapist_for(request.user)).filter(pk=event_id).first()
     if found is None:
         raise Http404
     return found
+
+
+def _back_to(section: str) -> HttpResponse:
+    """The calendar page, at one of its sections, after a form there did its work."""
+    return redirect(reverse("dashboard:calendar") + f"#{section}")
 
 
 def _page(
@@ -190,23 +198,21 @@ def calendar_subscribe(request: HttpRequest) -> HttpResponse:
         form.add_error("url", str(error))
         return _page(request, subscribe_form=form, status=400)
     refresh_subscription(subscription)
-    return redirect(reverse("dashboard:calendar") + "#subscriptions")
+    return _back_to("subscriptions")
 
 
 @require_POST
 @therapist_required
 def subscription_refresh(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    subscription = _subscription_for(therapist_for(request.user), subscription_id)
-    refresh_subscription(subscription)
-    return redirect(reverse("dashboard:calendar") + "#subscriptions")
+    refresh_subscription(_subscription_for(request, subscription_id))
+    return _back_to("subscriptions")
 
 
 @require_POST
 @therapist_required
 def subscription_remove(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    subscription = _subscription_for(therapist_for(request.user), subscription_id)
-    do_remove_subscription(subscription, actor=request.user)
-    return redirect(reverse("dashboard:calendar") + "#subscriptions")
+    do_remove_subscription(_subscription_for(request, subscription_id), actor=request.user)
+    return _back_to("subscriptions")
 
 
 @require_POST
@@ -235,19 +241,18 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def event_match(request: HttpRequest, event_id: int) -> HttpResponse:
     """Say whose session an event is; the client must be one this therapist may see."""
-    event = _event_for(therapist_for(request.user), event_id)
+    event = _event_for(request, event_id)
     try:
         client_id = int(request.POST.get("client", ""))
     except ValueError:
         return _page(request, problem="Choose the client this session is with.", status=400)
     client = get_client_for(request.user, client_id)
     do_match_event(event, client, actor=request.user)
-    return redirect(reverse("dashboard:calendar") + "#unmatched")
+    return _back_to("unmatched")
 
 
 @require_POST
 @therapist_required
 def event_ignore(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _event_for(therapist_for(request.user), event_id)
-    do_ignore_event(event, actor=request.user)
-    return redirect(reverse("dashboard:calendar") + "#unmatched")
+    do_ignore_event(_event_for(request, event_id), actor=request.user)
+    return _back_to("unmatched")

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages as flash
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from boundaries.accounts.security import therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record_read
 from boundaries.core.guard import OutboundChannel
 from boundaries.core.policy.loader import display_phone
 from boundaries.dashboard.outbound import SENDABLE, GuardRefusal
@@ -79,11 +78,6 @@ REPLY_CHANNELS = [
     (OutboundChannel.SMS.value, "Text message"),
 ]
 assert {value for value, _ in REPLY_CHANNELS} == {c.value for c in SENDABLE}
-
-
-def _audit_read(request: HttpRequest, action: str, obj: Any, practice: Any, **details: Any) -> None:
-    with transaction.atomic():
-        record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
 
 
 def _lines(text: str) -> list[str]:
@@ -258,7 +252,7 @@ def clients(request: HttpRequest) -> HttpResponse:
     listing = page[:CLIENTS_PAGE]
     current = current_agreements(client.pk for client in listing)
     # The search words are a name: the entry says only that there was a search.
-    _audit_read(
+    record_read(
         request,
         "client.listed",
         None,
@@ -348,7 +342,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             flash.success(request, "Saved.")
             return redirect("dashboard:client", client_id=client.pk)
     else:
-        _audit_read(request, "client.viewed", client, client.practice, page="edit")
+        record_read(request, "client.viewed", client, client.practice, page="edit")
     return render(
         request,
         "dashboard/client_form.html",
@@ -398,7 +392,7 @@ def _reply_form(client: Client, data: Any = None) -> ReplyForm:
 @therapist_required
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for(request.user, client_id)
-    _audit_read(request, "client.viewed", client, client.practice)
+    record_read(request, "client.viewed", client, client.practice)
     return _client_page(request, client, _reply_form(client))
 
 
@@ -492,7 +486,7 @@ def client_emergency(request: HttpRequest, client_id: int) -> HttpResponse:
         emergency = None
     context["emergency"] = emergency
     context["emergency_phone"] = display_phone(emergency.phone) if emergency else ""
-    _audit_read(
+    record_read(
         request,
         "client.emergency_contact_viewed",
         client,

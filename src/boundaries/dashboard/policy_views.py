@@ -33,7 +33,7 @@ from boundaries.portal.actions import (
     do_remind_unacknowledged,
     unacknowledged_clients,
 )
-from boundaries.practices.access import clients_for, therapist_for
+from boundaries.practices.access import clients_for, owner_for, therapist_for
 from boundaries.practices.models import PolicyAcknowledgement, PolicyVersion, Practice, Therapist
 
 __all__ = [
@@ -92,13 +92,6 @@ def check_source(practice: Practice, source: str) -> Checked:
     return Checked(policy, None)
 
 
-def _owner(request: HttpRequest) -> Therapist:
-    therapist = therapist_for(request.user)
-    if not therapist.sees_all_clients:
-        raise Http404
-    return therapist
-
-
 def _starting_text(practice: Practice, therapist: Therapist) -> str:
     current = practice.current_policy()
     if current is not None:
@@ -143,7 +136,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def policy_edit(request: HttpRequest) -> HttpResponse:
     """Edit, then Preview (checks, renders, compares) or Publish (does the same first)."""
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     practice = therapist.practice
     current = practice.current_policy()
     if request.method != "POST":
@@ -205,7 +198,7 @@ def _editor(
 @therapist_required
 def policy_check(request: HttpRequest) -> HttpResponse:
     """The draft's check as the therapist types (htmx): the problem's line and key, or "valid"."""
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     source = request.POST.get("source", "").replace("\r\n", "\n")
     checked = check_source(therapist.practice, source)
     return render(request, "dashboard/_policy_check.html", {"checked": checked})
@@ -233,7 +226,7 @@ def version_diff(request: HttpRequest, number: int) -> HttpResponse:
 @therapist_required
 def acknowledgements(request: HttpRequest) -> HttpResponse:
     """Each present client and the newest version they acknowledged, with when."""
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     practice = therapist.practice
     current = practice.current_policy()
     clients = list(clients_for(request.user).filter(status="present").order_by("last_name"))
@@ -281,7 +274,7 @@ def acknowledgements(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def remind(request: HttpRequest) -> HttpResponse:
     """Queue the reminder for the worker; the notice names no policy content."""
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     current = therapist.practice.current_policy()
     target = reverse("dashboard:policy_acknowledgements")
     if current is None:

@@ -4,6 +4,11 @@ A message, its decision, its alert and the tasks that carry out its actions
 are written in one transaction (``actions.do_ingest``), so a crash can lose
 none of them without losing all of them — and the sender is only told
 "accepted" after that commit.
+
+``Message``, ``ActionRun``, ``Alert`` and ``Review`` are written below the ORM by
+``boundaries.sql.insert_all`` in that group commit: no ``save()`` runs and no
+``pre_save``/``post_save`` signal is sent, so these models must have neither
+(``tests/test_insert_all_models.py``).
 """
 
 from __future__ import annotations
@@ -43,9 +48,7 @@ class InboundRoute(models.Model):
 class Message(models.Model):
     """One inbound message and its decision (the content is sealed separately).
 
-    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
-    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
-    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    Written below the ORM (see the module docstring).
     """
 
     class Status(models.TextChoices):
@@ -130,9 +133,7 @@ class Message(models.Model):
 class ActionRun(models.Model):
     """One action of a decision and whether it has been carried out. Once per message.
 
-    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
-    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
-    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    Written below the ORM (see the module docstring).
     """
 
     class Status(models.TextChoices):
@@ -159,12 +160,21 @@ class ActionRun(models.Model):
         return f"{self.action} for message {self.message_id}: {self.status}"
 
 
-class Alert(models.Model):
+class _MessageNotice(models.Model):
+    """What one message asks of the therapist (an alert, a review), newest first."""
+
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Alert(_MessageNotice):
     """An urgent alert to the therapist. Exactly one per crisis message.
 
-    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
-    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
-    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    Written below the ORM (see the module docstring).
 
     ``judgement`` is the therapist's own reading of the message's level once they
     have read it ('' until they say), so alerts that were not urgent can be
@@ -177,9 +187,7 @@ class Alert(models.Model):
         CONCERN = RiskLevel.CONCERN.value, "Concern: it needed reading today"
         NONE = RiskLevel.NONE.value, "No risk"
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="alert")
-    created_at = models.DateTimeField(default=django_timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     judgement = models.CharField(
@@ -194,31 +202,24 @@ class Alert(models.Model):
         related_name="+",
     )
 
-    class Meta:
-        ordering = ["-created_at"]
-
     def __str__(self) -> str:
         return f"alert for message {self.message_id}"
 
 
-class Review(models.Model):
+class Review(_MessageNotice):
     """A ``concern`` message on the therapist's list to read today. Exactly one per such message.
 
-    Written below the ORM by ``boundaries.sql.insert_all`` in the inbound group commit
-    (``inbox.actions``): no ``save()`` runs and no ``pre_save``/``post_save``
-    signal is sent, so this model must have neither (``tests/test_insert_all_models.py``).
+    Written below the ORM (see the module docstring).
 
     Written in the same transaction as the message (``actions.do_ingest``); the
     same-day digest counts the reviews nobody has marked read yet.
     """
 
-    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="review")
     #: The curated expressions found the sign in the words (``Decision.expressed_risk``);
     #: false when the message model alone raised it; null on reviews stored before it
     #: was recorded. The list shows those in the words first.
     in_words = models.BooleanField(null=True, default=None)
-    created_at = models.DateTimeField(default=django_timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,8 +229,7 @@ class Review(models.Model):
         related_name="+",
     )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(_MessageNotice.Meta):
         indexes = [
             # The review list and the digest ask for each practice's reviews not yet read.
             models.Index(fields=["practice", "reviewed_at"], name="inbox_review_open"),

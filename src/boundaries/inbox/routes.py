@@ -11,11 +11,10 @@ from typing import Any
 
 from django.db import transaction
 
-from boundaries.audit.log import record
 from boundaries.core.contacts import ContactError, normalise_email, normalise_phone
 from boundaries.errors import ActionError
 from boundaries.inbox.models import InboundRoute
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import Practice
 
 __all__ = ["KIND_NAMES", "do_add_route", "do_remove_route", "normalise_route", "routes_of"]
@@ -77,14 +76,7 @@ def do_add_route(
             # Do not say whose: another practice's addresses are none of this one's business.
             raise ActionError(f"{value} already belongs to another practice on this installation")
         route = InboundRoute.objects.create(practice=practice, kind=kind, address=value)
-        record(
-            action="route.add",
-            obj=route,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"kind": kind},
-        )
+        record_action("route.add", route, actor, actor_label, {"kind": kind}, practice=practice)
     return route
 
 
@@ -97,13 +89,8 @@ def do_remove_route(
         if route is None:
             raise ActionError("that address is not one of this practice's")
         address = route.address
-        record(
-            action="route.remove",
-            obj=route,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"kind": route.kind},
+        record_action(
+            "route.remove", route, actor, actor_label, {"kind": route.kind}, practice=practice
         )
         route.delete()
     return address

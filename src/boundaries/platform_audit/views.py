@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
 from boundaries.accounts.security import recent_reauth_required, therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record_read
 from boundaries.errors import ActionError
 from boundaries.platform_audit import actions, presenting
 from boundaries.platform_audit.models import ExportAudit
@@ -100,8 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def detail(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = get_audit_for(request.user, audit_id)
-    with transaction.atomic():
-        record(action="exports.viewed", obj=audit, practice=audit.practice, actor=request.user)
+    record_read(request, "exports.viewed", audit, audit.practice)
     return render(
         request,
         "exports/detail.html",
@@ -115,14 +113,7 @@ def download(request: HttpRequest, audit_id: int, fmt: str) -> HttpResponse:
     if fmt not in {"html", "pdf"}:
         raise Http404
     data = presenting.context(audit, request.user)
-    with transaction.atomic():
-        record(
-            action="exports.downloaded",
-            obj=audit,
-            practice=audit.practice,
-            actor=request.user,
-            details={"format": fmt},
-        )
+    record_read(request, "exports.downloaded", audit, audit.practice, format=fmt)
     if fmt == "pdf":
         response = HttpResponse(render_pdf(data), content_type="application/pdf")
     else:

@@ -31,6 +31,14 @@ def therapist_for(user: Any) -> Therapist:
     return therapist
 
 
+def owner_for(user: Any) -> Therapist:
+    """The signed-in therapist when they own the practice (see every client, manage it)."""
+    therapist = therapist_for(user)
+    if not therapist.sees_all_clients:
+        raise Http404
+    return therapist
+
+
 def visible_to(user: Any, rows: QuerySet[M], *, therapist_field: str) -> QuerySet[M]:
     """The practice's ``rows`` this therapist may see: all if their role allows, else
     those whose ``therapist_field`` (a lookup such as ``client__therapist``) is them."""

@@ -28,7 +28,7 @@ from boundaries.core.policy.placeholders import require_no_placeholders
 from boundaries.core.policy.templates import render_template
 from boundaries.errors import ActionError
 from boundaries.portal.actions import do_publish_policy
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import PolicyVersion, Practice
 from boundaries.setup.models import STEPS, SetupProgress
 
@@ -100,13 +100,7 @@ def do_start_setup(
     with transaction.atomic():
         progress, created = SetupProgress.objects.get_or_create(practice=practice)
         if created:
-            record(
-                action="setup.start",
-                obj=progress,
-                practice=practice,
-                actor=actor,
-                actor_label=who_acted(actor, actor_label),
-            )
+            record_action("setup.start", progress, actor, actor_label, practice=practice)
     return progress
 
 
@@ -121,14 +115,7 @@ def do_advance(
     with transaction.atomic():
         progress.reached = step
         progress.save(update_fields=["reached"])
-        record(
-            action="setup.step",
-            obj=progress,
-            practice=progress.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"reached": step},
-        )
+        record_action("setup.step", progress, actor, actor_label, {"reached": step})
     return progress
 
 
@@ -180,14 +167,8 @@ def do_save_policy_draft(
     with transaction.atomic():
         progress.policy_draft = source
         progress.save(update_fields=["policy_draft"])
-        record(
-            action="setup.policy_draft",
-            obj=progress,
-            practice=progress.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"sha256": hashlib.sha256(source.encode()).hexdigest()},
-        )
+        details = {"sha256": hashlib.sha256(source.encode()).hexdigest()}
+        record_action("setup.policy_draft", progress, actor, actor_label, details)
         do_advance(progress, "addresses", actor=actor, actor_label=actor_label)
     return progress
 
@@ -215,12 +196,7 @@ def do_finish_setup(
         progress.reached = "publish"
         progress.finished_at = clock.now()
         progress.save(update_fields=["reached", "finished_at"])
-        record(
-            action="setup.finish",
-            obj=progress,
-            practice=progress.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"policy_version": version.number},
+        record_action(
+            "setup.finish", progress, actor, actor_label, {"policy_version": version.number}
         )
     return version

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from boundaries.accounts.security import code_field
 from boundaries.core.policy.templates import available_templates
 from boundaries.inbox.models import InboundRoute
+from boundaries.practices.actions.details import do_set_alert_contacts
 from boundaries.practices.models import Therapist
 
 COUNTRY_NAMES = {"GB": "United Kingdom", "US": "United States"}
@@ -36,11 +40,7 @@ class FirstAccountForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Six-digit code",
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    code = code_field("Six-digit code")
 
 
 class PracticeForm(forms.Form):
@@ -132,6 +132,16 @@ class AlertForm(forms.Form):
         label="Time of the day's digest of messages to read",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+
+    def save(self, therapist: Therapist, *, actor: Any) -> None:
+        """Store the valid form's contacts; ``ActionError`` when the action refuses them."""
+        do_set_alert_contacts(
+            therapist,
+            alert_email=self.cleaned_data["alert_email"] or "",
+            alert_phone=self.cleaned_data["alert_phone"] or "",
+            digest_time=self.cleaned_data["digest_time"],
+            actor=actor,
+        )
 
 
 class PublishForm(forms.Form):

@@ -9,8 +9,10 @@ another practice's rows are never reachable (a 404, as everywhere else).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,14 +29,17 @@ from boundaries.accounts.devices import (
     recovery_codes_left,
     totp_secret,
 )
-from boundaries.accounts.security import recent_reauth_required, therapist_required
+from boundaries.accounts.security import (
+    WRONG_NEW_CODE,
+    recent_reauth_required,
+    therapist_required,
+)
 from boundaries.accounts.sessions import do_sign_out_other_sessions, sessions_of
 from boundaries.channels.alert_check import do_send_test_alert
 from boundaries.errors import ActionError
 from boundaries.inbox.routes import do_add_route, do_remove_route, routes_of
-from boundaries.practices.access import therapist_for
+from boundaries.practices.access import owner_for, therapist_for
 from boundaries.practices.actions.details import (
-    do_set_alert_contacts,
     do_set_practice_details,
     do_set_therapist_role,
 )
@@ -62,13 +67,6 @@ __all__ = [
     "sign_out_others",
     "test_alert",
 ]
-
-
-def _owner(request: HttpRequest) -> Therapist:
-    therapist = therapist_for(request.user)
-    if therapist.role != Therapist.Role.OWNER:
-        raise Http404  # not theirs to change; the page does not offer it either
-    return therapist
 
 
 def _back(section: str) -> HttpResponse:
@@ -126,6 +124,25 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _submit(
+    request: HttpRequest, form: forms.Form, section: str, act: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """A settings form's post: when valid, ``act`` on its data and say what it did (its
+    message; none when empty), or what the action refused; else the form's errors. Then
+    back to the page's ``section``."""
+    if form.is_valid():
+        try:
+            done = act(form.cleaned_data)
+        except ActionError as error:
+            messages.error(request, str(error))
+        else:
+            if done:
+                messages.success(request, done)
+    else:
+        _errors(request, form)
+    return _back(section)
+
+
 def _errors(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -136,52 +153,39 @@ def _errors(request: HttpRequest, form: Any) -> None:
 @require_POST
 @therapist_required
 def practice_details(request: HttpRequest) -> HttpResponse:
-    therapist = _owner(request)
-    form = PracticeDetailsForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_practice_details(
-                therapist.practice,
-                name=form.cleaned_data["name"],
-                timezone_name=form.cleaned_data["timezone"],
-                professional_body=form.cleaned_data["professional_body"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "The practice's details are saved.")
-    else:
-        _errors(request, form)
-    return _back("practice")
+    therapist = owner_for(request.user)
+
+    def save(data: dict[str, Any]) -> str:
+        do_set_practice_details(
+            therapist.practice,
+            name=data["name"],
+            timezone_name=data["timezone"],
+            professional_body=data["professional_body"],
+            actor=request.user,
+        )
+        return "The practice's details are saved."
+
+    return _submit(request, PracticeDetailsForm(request.POST), "practice", save)
 
 
 @require_POST
 @therapist_required
 def add_route(request: HttpRequest) -> HttpResponse:
-    therapist = _owner(request)
-    form = RouteForm(request.POST)
-    if form.is_valid():
-        try:
-            route = do_add_route(
-                therapist.practice,
-                kind=form.cleaned_data["kind"],
-                address=form.cleaned_data["address"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Messages to {route.address} now arrive here.")
-    else:
-        _errors(request, form)
-    return _back("addresses")
+    therapist = owner_for(request.user)
+
+    def add(data: dict[str, Any]) -> str:
+        route = do_add_route(
+            therapist.practice, kind=data["kind"], address=data["address"], actor=request.user
+        )
+        return f"Messages to {route.address} now arrive here."
+
+    return _submit(request, RouteForm(request.POST), "addresses", add)
 
 
 @require_POST
 @therapist_required
 def remove_route(request: HttpRequest, route_id: int) -> HttpResponse:
-    therapist = _owner(request)
+    therapist = owner_for(request.user)
     try:
         address = do_remove_route(therapist.practice, route_id=route_id, actor=request.user)
     except ActionError:
@@ -195,22 +199,12 @@ def remove_route(request: HttpRequest, route_id: int) -> HttpResponse:
 def alert_contacts(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for(request.user)
     form = AlertForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_alert_contacts(
-                therapist,
-                alert_email=form.cleaned_data["alert_email"] or "",
-                alert_phone=form.cleaned_data["alert_phone"] or "",
-                digest_time=form.cleaned_data["digest_time"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Your alert contacts are saved.")
-    else:
-        _errors(request, form)
-    return _back("alerts")
+
+    def save(_data: dict[str, Any]) -> str:
+        form.save(therapist, actor=request.user)
+        return "Your alert contacts are saved."
+
+    return _submit(request, form, "alerts", save)
 
 
 @require_POST
@@ -246,50 +240,41 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
 @require_POST
 @therapist_required
 def add_therapist(request: HttpRequest) -> HttpResponse:
-    owner = _owner(request)
-    form = TherapistForm(request.POST)
-    if form.is_valid():
+    owner = owner_for(request.user)
+
+    def add(data: dict[str, Any]) -> str:
         password = secrets.token_urlsafe(18)
-        try:
-            added = do_add_therapist(
-                owner.practice,
-                username=form.cleaned_data["username"],
-                password=password,
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            request.session["settings_new_password"] = {
-                "username": added.user.get_username(),
-                "password": password,
-            }
-    else:
-        _errors(request, form)
-    return _back("team")
+        added = do_add_therapist(
+            owner.practice,
+            username=data["username"],
+            password=password,
+            display_name=data["display_name"],
+            email=data["email"],
+            role=data["role"],
+            actor=request.user,
+        )
+        request.session["settings_new_password"] = {
+            "username": added.user.get_username(),
+            "password": password,
+        }
+        return ""  # the page shows the first password instead
+
+    return _submit(request, TherapistForm(request.POST), "team", add)
 
 
 @require_POST
 @therapist_required
 def set_role(request: HttpRequest, therapist_id: int) -> HttpResponse:
-    owner = _owner(request)
+    owner = owner_for(request.user)
     member = Therapist.objects.filter(practice_id=owner.practice_id, pk=therapist_id).first()
     if member is None:
         raise Http404
-    form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            do_set_therapist_role(member, role=form.cleaned_data["role"], actor=request.user)
-        except ActionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{member.display_name} is now {member.get_role_display()}.")
-    else:
-        _errors(request, form)
-    return _back("team")
+
+    def change(data: dict[str, Any]) -> str:
+        do_set_therapist_role(member, role=data["role"], actor=request.user)
+        return f"{member.display_name} is now {member.get_role_display()}."
+
+    return _submit(request, RoleForm(request.POST), "team", change)
 
 
 @recent_reauth_required
@@ -305,9 +290,7 @@ def authenticator(request: HttpRequest) -> HttpResponse:
                 request, "Your new authenticator app is set up; the old one no longer works."
             )
             return _back("sign-in")
-        form.add_error(
-            "code", "That code is not right. Check the time on your phone and try again."
-        )
+        form.add_error("code", WRONG_NEW_CODE)
     return render(
         request,
         "setup/authenticator.html",

@@ -20,16 +20,14 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 
 from boundaries.accounts.devices import (
     confirmed_totp,
-    do_confirm_totp,
     pending_totp,
     qr_data_uri,
     totp_secret,
 )
-from boundaries.accounts.security import start_session
+from boundaries.accounts.security import confirm_new_authenticator, start_session
 from boundaries.channels.alert_check import do_send_test_alert
 from boundaries.core.policy.errors import PolicyError
 from boundaries.core.policy.loader import load_policy
@@ -39,7 +37,6 @@ from boundaries.errors import ActionError
 from boundaries.inbox.routes import do_add_route, do_remove_route, routes_of
 from boundaries.practices.actions.details import (
     do_join_as_owner,
-    do_set_alert_contacts,
     do_set_practice_details,
 )
 from boundaries.practices.actions.practices import do_create_practice
@@ -266,16 +263,10 @@ def account(request: HttpRequest) -> HttpResponseBase:
         return redirect(reverse("accounts:second_factor") + "?" + urlencode({"next": request.path}))
     device = pending_totp(user)
     code_form = CodeForm(request.POST or None)
-    if request.method == "POST" and code_form.is_valid():
-        codes = do_confirm_totp(user, device, code_form.cleaned_data["code"])
-        if codes is not None:
-            otp_login(request, device)
-            request.session.cycle_key()  # both factors now: a new session id
-            request.session["setup_recovery_codes"] = codes
-            return redirect("dashboard:setup_account")
-        code_form.add_error(
-            "code", "That code is not right. Check the time on your phone and try again."
-        )
+    codes = confirm_new_authenticator(request, device, code_form)
+    if codes is not None:
+        request.session["setup_recovery_codes"] = codes
+        return redirect("dashboard:setup_account")
     return _page(
         request,
         "account",
@@ -517,13 +508,7 @@ def alerts(request: HttpRequest) -> HttpResponseBase:
             tries = do_send_test_alert(therapist, actor=user)
         elif form.is_valid():
             try:
-                do_set_alert_contacts(
-                    therapist,
-                    alert_email=form.cleaned_data["alert_email"] or "",
-                    alert_phone=form.cleaned_data["alert_phone"] or "",
-                    digest_time=form.cleaned_data["digest_time"],
-                    actor=user,
-                )
+                form.save(therapist, actor=user)
             except ActionError as error:
                 form.add_error(None, str(error))
             else:

@@ -9,7 +9,6 @@ import json
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record_read
 from boundaries.errors import ActionError
 from boundaries.practices.access import clients_for, get_client_for, therapist_for
 from boundaries.welfare import actions
@@ -163,8 +162,7 @@ def open_check(request: HttpRequest) -> HttpResponse:
 @therapist_required
 def detail(request: HttpRequest, check_id: int) -> HttpResponse:
     check = get_check_for(request.user, check_id)
-    with transaction.atomic():
-        record(action="welfare.viewed", obj=check, practice=check.practice, actor=request.user)
+    record_read(request, "welfare.viewed", check, check.practice)
     entries = [
         (entry, entry_rows(entry, actions.entry_fields(entry)))
         for entry in check.entries.select_related("recorded_by", "corrects")
@@ -231,14 +229,7 @@ def _export_filename(check: WelfareCheck, ext: str) -> str:
 def export(request: HttpRequest, check_id: int, fmt: str) -> HttpResponse:
     check = get_check_for(request.user, check_id)
     data = actions.export_dict(check)
-    with transaction.atomic():
-        record(
-            action="welfare.exported",
-            obj=check,
-            practice=check.practice,
-            actor=request.user,
-            details={"format": fmt},
-        )
+    record_read(request, "welfare.exported", check, check.practice, format=fmt)
     if fmt == "json":
         response = HttpResponse(
             json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"

@@ -5,11 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks import task
 
+from boundaries.channels import vault_moves
 from boundaries.channels.meta.media import MediaError, fetch_media, media_refs, stored_event
-from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
-from boundaries.inbox.models import Message
-from boundaries.inbox.sealing import unseal
-from boundaries.vault.files import store_file
 from boundaries.vault.models import VaultObject
 from boundaries.vault.sanitize import UploadRejectedError
 
@@ -24,12 +21,10 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     or storage limit, an expired link) is named in the audit entry, and the
     message itself still says the client sent an attachment.
     """
-    message = Message.objects.select_related("practice", "client").get(pk=message_id)
-    if message.client is None:
+    found = vault_moves.client_message(message_id)
+    if found is None:
         return
-    content = unseal(
-        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
-    )
+    message, content = found
     event = stored_event(content.raw)
     where = {"hosts": settings.META_MEDIA_HOSTS, "schemes": settings.META_MEDIA_SCHEMES}
     refs, foreign = media_refs(event, **where)
@@ -42,23 +37,17 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
             continue
         try:
             data = fetch_media(ref, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES, **where)
-            store_file(
-                client=message.client,
-                data=data,
-                filename=f"social message {message.pk}, {ref.kind} {ref.number}",
-                direction=VaultObject.Direction.FROM_CLIENT,
-                actor_label="meta",
-                source=source,
-            )
+            name = f"social message {message.pk}, {ref.kind} {ref.number}"
+            vault_moves.store_sent(message, data, filename=name, source=source, channel="meta")
             stored.append(ref.number)
         except UploadRejectedError as error:
             not_stored[str(ref.number)] = f"not stored: {error}"
         except MediaError as error:
-            if error.permanent or attempt >= MAX_ATTEMPTS:
+            if error.permanent or attempt >= vault_moves.MAX_ATTEMPTS:
                 not_stored[str(ref.number)] = str(error)
             else:
                 later = True
-    finish_move(
+    vault_moves.finish_move(
         move_media_to_vault,
         message,
         action="meta.media_moved",

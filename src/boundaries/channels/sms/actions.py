@@ -105,17 +105,8 @@ def do_answer_in_twiml(message: Message) -> str:
         return ""
     run = pending[first]
     with transaction.atomic():
-        run.status = ActionRun.Status.DONE
-        run.detail = "sent in the answer to Twilio's webhook (TwiML)"
-        run.attempts += 1
-        run.updated_at = clock.now()
-        run.save(update_fields=["status", "detail", "attempts", "updated_at"])
-        record(
-            action=f"action.{run.action}.done",
-            obj=message,
-            practice=message.practice,
-            actor_label="sms webhook",
-            details={"detail": run.detail},
+        _close(
+            run, message, ActionRun.Status.DONE, "sent in the answer to Twilio's webhook (TwiML)"
         )
     return collected[0]
 
@@ -131,16 +122,21 @@ def do_skip_replies(message: Message, reason: str) -> int:
     )
     with transaction.atomic():
         for run in runs:
-            run.status = ActionRun.Status.SKIPPED
-            run.detail = reason[:300]
-            run.attempts += 1
-            run.updated_at = clock.now()
-            run.save(update_fields=["status", "detail", "attempts", "updated_at"])
-            record(
-                action=f"action.{run.action}.skipped",
-                obj=message,
-                practice=message.practice,
-                actor_label="sms webhook",
-                details={"detail": run.detail},
-            )
+            _close(run, message, ActionRun.Status.SKIPPED, reason)
     return len(runs)
+
+
+def _close(run: ActionRun, message: Message, status: ActionRun.Status, detail: str) -> None:
+    """One of the decision's actions done or skipped here, in the webhook, audited."""
+    run.status = status
+    run.detail = detail[:300]
+    run.attempts += 1
+    run.updated_at = clock.now()
+    run.save(update_fields=["status", "detail", "attempts", "updated_at"])
+    record(
+        action=f"action.{run.action}.{status.value}",
+        obj=message,
+        practice=message.practice,
+        actor_label="sms webhook",
+        details={"detail": run.detail},
+    )

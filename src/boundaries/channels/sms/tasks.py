@@ -7,12 +7,9 @@ import urllib.parse
 from django.conf import settings
 from django_tasks import task
 
+from boundaries.channels import vault_moves
 from boundaries.channels.sms.media import MediaError, delete_media, fetch_media, media_refs
 from boundaries.channels.sms.outbound import twilio_config
-from boundaries.channels.vault_moves import MAX_ATTEMPTS, finish_move
-from boundaries.inbox.models import Message
-from boundaries.inbox.sealing import unseal
-from boundaries.vault.files import store_file
 from boundaries.vault.models import VaultObject
 from boundaries.vault.sanitize import UploadRejectedError
 
@@ -26,12 +23,10 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
     delete is tried again later; what cannot be stored (a refused type, over the
     size or storage limit) stays at Twilio and is named in the audit entry.
     """
-    message = Message.objects.select_related("practice", "client").get(pk=message_id)
-    if message.client is None:
+    found = vault_moves.client_message(message_id)
+    if found is None:
         return
-    content = unseal(
-        bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
-    )
+    message, content = found
     params = urllib.parse.parse_qs(content.raw.decode("utf-8", "replace"), keep_blank_values=True)
     config = twilio_config((params.get("To") or [""])[0])
     refs, foreign = media_refs(params, config)
@@ -43,24 +38,18 @@ def move_media_to_vault(message_id: int, attempt: int = 1) -> None:
         try:
             if not VaultObject.objects.filter(source=source).exists():
                 data = fetch_media(ref, config, max_bytes=settings.VAULT_MAX_UPLOAD_BYTES)
-                store_file(
-                    client=message.client,
-                    data=data,
-                    filename=f"text message {message.pk}, picture {ref.number}",
-                    direction=VaultObject.Direction.FROM_CLIENT,
-                    actor_label="sms",
-                    source=source,
-                )
+                name = f"text message {message.pk}, picture {ref.number}"
+                vault_moves.store_sent(message, data, filename=name, source=source, channel="sms")
                 stored.append(ref.number)
             delete_media(ref, config)
         except UploadRejectedError as error:
             kept[str(ref.number)] = f"not stored, left at Twilio: {error}"
         except MediaError as error:
-            if error.permanent or attempt >= MAX_ATTEMPTS:
+            if error.permanent or attempt >= vault_moves.MAX_ATTEMPTS:
                 kept[str(ref.number)] = f"{error}; left at Twilio"
             else:
                 later = True
-    finish_move(
+    vault_moves.finish_move(
         move_media_to_vault,
         message,
         action="sms.media_moved",

@@ -82,6 +82,8 @@ _MEETING = _words(
     "assessments?",
     "call",
 )
+#: Networks that both the review platforms and a person's own online life name.
+_SMALLER_NETWORKS = ("threads", "bluesky", "mastodon", "reddit", "strava", "substack")
 _PLATFORM = _words(
     "google",
     "yelp",
@@ -102,12 +104,7 @@ _PLATFORM = _words(
     "insta",
     "snapchat",
     "whatsapp",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "reddit",
-    "strava",
-    "substack",
+    *_SMALLER_NETWORKS,
     "x",
 )
 #: Where a person's own online life happens: what a therapist would have to go and look at.
@@ -122,12 +119,7 @@ _SOCIAL = _words(
     "youtube",
     "twitter",
     "snapchat",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "reddit",
-    "strava",
-    "substack",
+    *_SMALLER_NETWORKS,
     "pinterest",
     "twitch",
     "socials",
@@ -265,6 +257,8 @@ REVIEW_REPLY = re.compile(
 )
 
 # ------------------------------------------------------------------- no-endorsements
+#: The platforms one may be asked to like, review or follow the practice on.
+_ENDORSED_ON = ("instagram", "facebook", "tiktok", "twitter", "linkedin", "youtube", "substack")
 _PAGE = _words(
     "page",
     "post",
@@ -276,28 +270,10 @@ _PAGE = _words(
     "reel",
     "photo",
     "picture",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "twitter",
-    "linkedin",
-    "youtube",
-    "substack",
+    *_ENDORSED_ON,
 )
 #: What one follows on a platform (a feed of posts is what the policy offers instead).
-_FOLLOWABLE = _words(
-    "page",
-    "profile",
-    "account",
-    "channel",
-    "instagram",
-    "facebook",
-    "tiktok",
-    "twitter",
-    "linkedin",
-    "youtube",
-    "substack",
-)
+_FOLLOWABLE = _words("page", "profile", "account", "channel", *_ENDORSED_ON)
 _REVIEW_NOUN = _words(
     "reviews?", "ratings?", "testimonials?", "recommendations?", "endorsements?", "stars?"
 )

@@ -21,18 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from boundaries.core.policy.model import (
-    CLAUSE_ORDER,
-    Clause,
-    CrisisLine,
-    CrisisResources,
-    EthicsBody,
-    ParamValue,
-    Policy,
-    PracticeDetails,
-    ReplyTemplates,
-    Severity,
-)
+from boundaries.core.policy import model
+from boundaries.core.policy.model import CLAUSE_ORDER, Clause, ParamValue, Policy
 from boundaries.core.policy.reminders import ReminderTemplate, ReminderTemplates
 from boundaries.core.types import ClauseId
 
@@ -157,7 +147,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     practice = data["practice"]
     body = practice["professional_body"]
     return Policy(
-        practice=PracticeDetails(
+        practice=model.PracticeDetails(
             name=practice["name"],
             therapist_name=practice["therapist_name"],
             country=practice["country"],
@@ -165,7 +155,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
             phone=practice["phone"],
             email=practice["email"],
             website=practice["website"],
-            professional_body=EthicsBody(
+            professional_body=model.EthicsBody(
                 name=body["name"],
                 short_name=body["short_name"],
                 address=body["address"],
@@ -178,7 +168,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
                 ClauseId(key): Clause(
                     id=ClauseId(key),
                     enabled=bool(clause["enabled"]),
-                    severity=Severity(clause["severity"]),
+                    severity=model.Severity(clause["severity"]),
                     title=clause["title"],
                     text=clause["text"],
                     params={
@@ -190,11 +180,11 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
             }
         ),
         crisis={
-            code: CrisisResources(
+            code: model.CrisisResources(
                 country=resources["country"],
                 emergency=resources["emergency"],
                 lines=tuple(
-                    CrisisLine(
+                    model.CrisisLine(
                         name=line["name"], contact=line["contact"], description=line["description"]
                     )
                     for line in resources["lines"]
@@ -202,7 +192,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
             )
             for code, resources in data["crisis"].items()
         },
-        replies=ReplyTemplates(
+        replies=model.ReplyTemplates(
             crisis=data["replies"]["crisis"],
             redirect_social=data["replies"]["redirect_social"],
             redirect_channel=data["replies"]["redirect_channel"],

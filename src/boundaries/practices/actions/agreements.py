@@ -9,12 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
-from boundaries.audit.log import record
 from boundaries.core.reminders import DEFAULT_OFFSETS, MAX_OFFSET, MIN_OFFSET, normal_offsets
 from boundaries.core.types import AgreedChannel, ReminderDetail
 from boundaries.errors import ActionError
 from boundaries.practices.actions.agenda import do_add_agenda_item
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action, who_acted
 from boundaries.practices.models import (
     REMINDER_CHANNELS,
     AgendaItem,
@@ -150,23 +149,19 @@ def do_set_agreement(
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
             recorded_by_label=who_acted(actor, actor_label),
         )
-        record(
-            action="agreement.set",
-            obj=agreement,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={
-                "client": client.pk,
-                "version": agreement.version,
-                "channels": agreed,
-                "reminder_detail": detail.value,
-                "reminder_channel": reminders.channel,
-                "reminder_offsets": reminders.offsets,
-                "reminder_quiet_hours": reminders.quiet_label,
-                "session_content_by_email": session_content_by_email,
-                "source": source,
-            },
+        details = {
+            "client": client.pk,
+            "version": agreement.version,
+            "channels": agreed,
+            "reminder_detail": detail.value,
+            "reminder_channel": reminders.channel,
+            "reminder_offsets": reminders.offsets,
+            "reminder_quiet_hours": reminders.quiet_label,
+            "session_content_by_email": session_content_by_email,
+            "source": source,
+        }
+        record_action(
+            "agreement.set", agreement, actor, actor_label, details, practice=client.practice
         )
         if previous is not None or source == AgendaItem.Source.PORTAL:
             do_add_agenda_item(

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from boundaries import clock
-from boundaries.audit.log import record
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import (
     AgendaItem,
     Appointment,
@@ -45,13 +44,9 @@ def do_add_appointment(
         AgendaItem.objects.filter(
             client=client, discussed_at__isnull=True, appointment__isnull=True
         ).update(appointment=appointment)
-        record(
-            action="appointment.add",
-            obj=appointment,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"client": client.pk},
+        details = {"client": client.pk}
+        record_action(
+            "appointment.add", appointment, actor, actor_label, details, practice=client.practice
         )
     return appointment
 
@@ -64,16 +59,9 @@ def do_confirm_appointment(
         changed = Appointment.objects.filter(
             pk=appointment.pk, cancelled=False, confirmed_at__isnull=True
         ).update(confirmed_at=clock.now())
-        if changed:
-            record(
-                action="appointment.confirmed",
-                obj=appointment,
-                practice=appointment.practice,
-                actor=actor,
-                actor_label=who_acted(actor, actor_label),
-                details={"client": appointment.client_id, "via": via},
-            )
-    return bool(changed)
+        return _answered(
+            appointment, changed, "appointment.confirmed", via, actor=actor, actor_label=actor_label
+        )
 
 
 def do_cancel_appointment(
@@ -88,13 +76,16 @@ def do_cancel_appointment(
         changed = Appointment.objects.filter(pk=appointment.pk, cancelled=False).update(
             cancelled=True, cancelled_at=clock.now(), cancelled_by=via[:60]
         )
-        if changed:
-            record(
-                action="appointment.cancelled",
-                obj=appointment,
-                practice=appointment.practice,
-                actor=actor,
-                actor_label=who_acted(actor, actor_label),
-                details={"client": appointment.client_id, "via": via},
-            )
+        return _answered(
+            appointment, changed, "appointment.cancelled", via, actor=actor, actor_label=actor_label
+        )
+
+
+def _answered(
+    appointment: Appointment, changed: int, action: str, via: str, *, actor: Any, actor_label: str
+) -> bool:
+    """Record the client's answer when it changed the appointment; whether it did."""
+    if changed:
+        details = {"client": appointment.client_id, "via": via}
+        record_action(action, appointment, actor, actor_label, details)
     return bool(changed)

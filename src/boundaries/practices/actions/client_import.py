@@ -10,10 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
-from boundaries.audit.log import record
 from boundaries.errors import ActionError
 from boundaries.practices.actions.clients import do_add_client
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action
 from boundaries.practices.models import Practice, Therapist
 
 __all__ = [
@@ -99,12 +98,6 @@ def do_import_clients(
             report.append(ImportedRow(line, client.pk))
     added = sum(1 for row in report if row.added)
     with transaction.atomic():
-        record(
-            action="client.import",
-            obj=None,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"rows": len(report), "added": added, "skipped": len(report) - added},
-        )
+        details = {"rows": len(report), "added": added, "skipped": len(report) - added}
+        record_action("client.import", None, actor, actor_label, details, practice=practice)
     return report

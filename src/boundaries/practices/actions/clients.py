@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from boundaries.audit.log import record
 from boundaries.core.contacts import (
     ContactError,
     normalise_email,
@@ -15,7 +14,7 @@ from boundaries.core.contacts import (
     normalise_phone,
 )
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import checked_country, lock_practice, who_acted
+from boundaries.practices.actions.common import checked_country, lock_practice, record_action
 from boundaries.practices.emergency import (
     EmergencyContact,
     emergency_contact,
@@ -150,18 +149,12 @@ def do_add_client(
         for contact in contacts:
             contact.client = client
         _store_contacts(contacts)
-        record(
-            action="client.add",
-            obj=client,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={
-                "status": status,
-                "contacts": len(contacts),
-                "emergency_contact": checked is not None,
-            },
-        )
+        details = {
+            "status": status,
+            "contacts": len(contacts),
+            "emergency_contact": checked is not None,
+        }
+        record_action("client.add", client, actor, actor_label, details, practice=practice)
     return client
 
 
@@ -192,14 +185,8 @@ def do_set_emergency_contact(
             raise ActionError(f"client {client.pk} was erased")
         client.sealed_emergency_contact = seal_emergency_contact(client, checked)
         client.save(update_fields=["sealed_emergency_contact"])
-        record(
-            action="client.emergency_contact",
-            obj=client,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"recorded": checked is not None},
-        )
+        details = {"recorded": checked is not None}
+        record_action("client.emergency_contact", client, actor, actor_label, details)
     return client
 
 
@@ -257,17 +244,11 @@ def do_update_client(
             changed.append("contacts")
             ClientContact.objects.filter(client=client).delete()
             _store_contacts(contacts)
-        record(
-            action="client.update",
-            obj=client,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={
-                "changed": [name.removesuffix("_id") for name in changed],
-                "contacts": len(contacts),
-            },
-        )
+        details = {
+            "changed": [name.removesuffix("_id") for name in changed],
+            "contacts": len(contacts),
+        }
+        record_action("client.update", client, actor, actor_label, details)
     return client
 
 
@@ -287,12 +268,5 @@ def do_set_client_status(
         previous = locked.status
         client.status = status
         client.save(update_fields=["status"])
-        record(
-            action="client.status",
-            obj=client,
-            practice=client.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"from": previous, "to": status},
-        )
+        record_action("client.status", client, actor, actor_label, {"from": previous, "to": status})
     return client

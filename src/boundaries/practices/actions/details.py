@@ -15,7 +15,7 @@ from django.db import transaction
 from boundaries.audit.log import record
 from boundaries.core.contacts import ContactError, normalise_email, normalise_phone
 from boundaries.errors import ActionError
-from boundaries.practices.actions.common import checked_timezone, who_acted
+from boundaries.practices.actions.common import checked_timezone, record_action, who_acted
 from boundaries.practices.models import Practice, Therapist
 
 __all__ = [
@@ -43,21 +43,7 @@ def do_set_practice_details(
         "timezone": checked_timezone(timezone_name.strip()),
         "professional_body": professional_body.strip()[:200],
     }
-    changed = [field for field, value in values.items() if getattr(practice, field) != value]
-    if not changed:
-        return practice
-    with transaction.atomic():
-        for field in changed:
-            setattr(practice, field, values[field])
-        practice.save(update_fields=changed)
-        record(
-            action="practice.details",
-            obj=practice,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"changed": changed},
-        )
+    _save_changes(practice, values, "practice.details", actor, actor_label)
     return practice
 
 
@@ -84,21 +70,7 @@ def do_set_alert_contacts(
             raise ActionError(f"the alert phone: {error} (write it as +44..., +1...)") from None
     if digest_time is not None:
         values["digest_time"] = digest_time
-    changed = [field for field, value in values.items() if getattr(therapist, field) != value]
-    if not changed:
-        return therapist
-    with transaction.atomic():
-        for field in changed:
-            setattr(therapist, field, values[field])
-        therapist.save(update_fields=changed)
-        record(
-            action="therapist.alert_contacts",
-            obj=therapist,
-            practice=therapist.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"changed": changed},
-        )
+    _save_changes(therapist, values, "therapist.alert_contacts", actor, actor_label)
     return therapist
 
 
@@ -121,14 +93,7 @@ def do_set_therapist_role(
         before = therapist.role
         therapist.role = role
         therapist.save(update_fields=["role"])
-        record(
-            action="therapist.role",
-            obj=therapist,
-            practice=therapist.practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"from": before, "to": role},
-        )
+        record_action("therapist.role", therapist, actor, actor_label, {"from": before, "to": role})
     return therapist
 
 
@@ -156,3 +121,18 @@ def do_join_as_owner(
             details={"role": Therapist.Role.OWNER, "joined": "setup"},
         )
     return therapist
+
+
+def _save_changes(
+    obj: Practice | Therapist, values: dict[str, Any], action: str, actor: Any, actor_label: str
+) -> None:
+    """Save the ``values`` that differ from ``obj``'s, audited by the names of the fields
+    that changed (never their values, which may be personal); nothing when none did."""
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if not changed:
+        return
+    with transaction.atomic():
+        for field in changed:
+            setattr(obj, field, values[field])
+        obj.save(update_fields=changed)
+        record_action(action, obj, actor, actor_label, {"changed": changed})

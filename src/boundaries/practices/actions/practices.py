@@ -16,7 +16,7 @@ from boundaries.practices.actions.common import (
     checked_country,
     checked_limit,
     checked_timezone,
-    who_acted,
+    record_action,
 )
 from boundaries.practices.actions.domains import do_add_domain
 from boundaries.practices.models import Practice, Therapist
@@ -122,14 +122,8 @@ def do_set_reminder_quiet_hours(
         practice.reminder_quiet_start = start
         practice.reminder_quiet_end = end
         practice.save(update_fields=["reminder_quiet_start", "reminder_quiet_end"])
-        record(
-            action="practice.reminder_quiet_hours",
-            obj=practice,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"},
-        )
+        details = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+        record_action("practice.reminder_quiet_hours", practice, actor, actor_label, details)
     return practice
 
 
@@ -152,12 +146,7 @@ def do_add_therapist(
         therapist = Therapist.objects.create(
             user=user, practice=practice, role=role, display_name=display_name
         )
-        record(
-            action="therapist.add",
-            obj=therapist,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"role": role},
+        record_action(
+            "therapist.add", therapist, actor, actor_label, {"role": role}, practice=practice
         )
     return therapist
