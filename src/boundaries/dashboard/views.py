@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
-from boundaries.audit.log import record
+from boundaries.audit.log import record, record_read
 from boundaries.channels.email.parse import email_attachments
 from boundaries.channels.meta.media import attachment_count, stored_event
 from boundaries.channels.sms.parse import media_count
@@ -79,11 +79,6 @@ JUDGEMENTS = (
     (RiskLevel.CONCERN.value, "Concern, not urgent"),
     (RiskLevel.NONE.value, "Not a risk"),
 )
-
-
-def _audit_read(request: HttpRequest, action: str, obj: Any, practice: Any, **details: Any) -> None:
-    with transaction.atomic():
-        record(action=action, obj=obj, practice=practice, actor=request.user, details=details)
 
 
 #: Columns the inbox's lists never show: the sealed content (often kilobytes, stored out
@@ -198,7 +193,7 @@ def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     message = get_message_for(
         request.user, message_id, related=("practice", "client", "alert", "review")
     )
-    _audit_read(request, "message.viewed_decision", message, message.practice)
+    record_read(request, "message.viewed_decision", message, message.practice)
     runs = {run.action: run for run in message.action_runs.all()}
     steps = [(action, runs.get(action)) for action in message.actions]
     level, meaning = RISK_LABELS.get(message.risk, (message.risk, ""))
@@ -223,7 +218,7 @@ def message_content(request: HttpRequest, message_id: int) -> HttpResponse:
     content = unseal(
         bytes(message.sealed), practice_id=message.practice_id, content_hash=message.content_hash
     )
-    _audit_read(request, "message.content_read", message, message.practice)
+    record_read(request, "message.content_read", message, message.practice)
     return render(
         request,
         "dashboard/message_content.html",
@@ -248,7 +243,7 @@ def message_attachment(request: HttpRequest, message_id: int, number: int) -> Ht
     if not 1 <= number <= len(attachments):
         raise Http404("no such attachment")
     attachment, data = attachments[number - 1]
-    _audit_read(request, "message.attachment_read", message, message.practice, attachment=number)
+    record_read(request, "message.attachment_read", message, message.practice, attachment=number)
     # Sent as opaque bytes: a browser must not run an HTML or SVG attachment as a page.
     return FileResponse(
         io.BytesIO(data),
@@ -342,7 +337,7 @@ def act_on_alert(request: HttpRequest, message_id: int) -> HttpResponse:
     details: dict[str, Any] = {"known_client": client is not None}
     if client is not None:
         details |= {"client": client.pk, "emergency_contact": bool(context.get("emergency"))}
-    _audit_read(request, "alert.contacts_viewed", message, message.practice, **details)
+    record_read(request, "alert.contacts_viewed", message, message.practice, **details)
     return render(request, "dashboard/act.html", context)
 
 
@@ -486,7 +481,7 @@ def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
             problem, findings = str(refusal), refusal.result.findings
         except ActionError as error:
             problem = str(error)
-    _audit_read(request, "portal.thread_read", client, client.practice)
+    record_read(request, "portal.thread_read", client, client.practice)
     thread = [(m, message_text(m)) for m in client.secure_messages.all()]
     return render(
         request,
@@ -504,7 +499,7 @@ def secure_messages(request: HttpRequest, client_id: int) -> HttpResponse:
 @recent_reauth_required
 def client_files(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for(request.user, client_id)
-    _audit_read(request, "vault.listed", client, client.practice)
+    record_read(request, "vault.listed", client, client.practice)
     shared = [(obj, filename(obj)) for obj in client.vault_objects.all()]
     return render(
         request, "dashboard/files.html", {"nav": "clients", "client": client, "shared": shared}

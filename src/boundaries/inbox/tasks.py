@@ -195,7 +195,13 @@ def _handle(action: Action, message: Message, content: Content, replied: bool) -
     return "shown in the dashboard"
 
 
-def _finish(run: ActionRun, status: str, detail: str) -> None:
+def finish_run(run: ActionRun, status: str, detail: str, *, by: str = "worker") -> None:
+    """One of the decision's actions done, skipped or given up, with its audit entry.
+
+    ``detail`` says why in plain words and never holds content; ``by`` is who carried it
+    out (the worker, or the SMS webhook that answered in its own response).
+    """
+    status = ActionRun.Status(status)
     with transaction.atomic():
         run.status = status
         run.detail = detail[:300]
@@ -203,10 +209,10 @@ def _finish(run: ActionRun, status: str, detail: str) -> None:
         run.updated_at = clock.now()
         run.save(update_fields=["status", "detail", "attempts", "updated_at"])
         record(
-            action=f"action.{run.action}.{status}",
+            action=f"action.{run.action}.{status.value}",
             obj=run.message,
             practice=run.message.practice,
-            actor_label="worker",
+            actor_label=by,
             details={"detail": run.detail},
         )
 
@@ -230,14 +236,14 @@ def carry_out(message_id: int) -> None:
         try:
             detail = _handle(action, message, content, replied)
         except Skip as skip:
-            _finish(run, ActionRun.Status.SKIPPED, str(skip))
+            finish_run(run, ActionRun.Status.SKIPPED, str(skip))
             continue
         except (RetryLaterError, OSError) as error:
             logger.warning(
                 "action %s for message %s failed: %s", action, message.pk, type(error).__name__
             )
             if run.attempts + 1 >= MAX_ATTEMPTS:
-                _finish(run, ActionRun.Status.FAILED, f"gave up after {MAX_ATTEMPTS} attempts")
+                finish_run(run, ActionRun.Status.FAILED, f"gave up after {MAX_ATTEMPTS} attempts")
             else:
                 run.attempts += 1
                 run.save(update_fields=["attempts"])
@@ -245,7 +251,7 @@ def carry_out(message_id: int) -> None:
             continue
         if action in REPLY_ACTIONS:
             replied = True
-        _finish(run, ActionRun.Status.DONE, detail)
+        finish_run(run, ActionRun.Status.DONE, detail)
     statuses = set(message.action_runs.values_list("status", flat=True))
     if retry:
         attempt = max(run.attempts for run in message.action_runs.all())

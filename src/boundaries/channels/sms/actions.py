@@ -19,7 +19,7 @@ from boundaries.core.policy.templates import demo_policy
 from boundaries.inbox.delivery import Skip
 from boundaries.inbox.models import ActionRun, Message
 from boundaries.inbox.sealing import unseal
-from boundaries.inbox.tasks import REPLY_ACTIONS, send_reply
+from boundaries.inbox.tasks import REPLY_ACTIONS, finish_run, send_reply
 from boundaries.inbox.triage import policy_for
 from boundaries.practices.models import Practice
 
@@ -105,8 +105,11 @@ def do_answer_in_twiml(message: Message) -> str:
         return ""
     run = pending[first]
     with transaction.atomic():
-        _close(
-            run, message, ActionRun.Status.DONE, "sent in the answer to Twilio's webhook (TwiML)"
+        finish_run(
+            run,
+            ActionRun.Status.DONE,
+            "sent in the answer to Twilio's webhook (TwiML)",
+            by="sms webhook",
         )
     return collected[0]
 
@@ -122,21 +125,5 @@ def do_skip_replies(message: Message, reason: str) -> int:
     )
     with transaction.atomic():
         for run in runs:
-            _close(run, message, ActionRun.Status.SKIPPED, reason)
+            finish_run(run, ActionRun.Status.SKIPPED, reason, by="sms webhook")
     return len(runs)
-
-
-def _close(run: ActionRun, message: Message, status: ActionRun.Status, detail: str) -> None:
-    """One of the decision's actions done or skipped here, in the webhook, audited."""
-    run.status = status
-    run.detail = detail[:300]
-    run.attempts += 1
-    run.updated_at = clock.now()
-    run.save(update_fields=["status", "detail", "attempts", "updated_at"])
-    record(
-        action=f"action.{run.action}.{status.value}",
-        obj=message,
-        practice=message.practice,
-        actor_label="sms webhook",
-        details={"detail": run.detail},
-    )
