@@ -18,6 +18,9 @@ from boundaries.audit.log import record
 from boundaries.audit.models import AuditEntry
 from boundaries.practices import actions
 from boundaries.practices.models import Therapist
+from boundaries.records.chain_checks import verify_chain_job
+from boundaries.records.scheduling import JOBS
+from tests.channels.conftest import run_worker
 from tests.web.signin import reauthenticate, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -89,17 +92,41 @@ def test_it_pages_by_keyset_not_offset(owner: HttpClient, practice: Any) -> None
     assert entries_on_page(third) == 20 and "Older entries" not in third
 
 
-def test_verify_shows_an_intact_chain_then_a_tampered_one(
+def test_verify_queues_a_check_in_the_worker_then_shows_intact_then_tampered(
     owner: HttpClient, practice: Any, rowan: Any
 ) -> None:
-    page = owner.post("/dashboard/audit/verify/").content.decode()
-    assert "The audit log is intact." in page
-    assert AuditEntry.objects.filter(action="audit.chain_verified", details__ok=True).exists()
+    response = owner.post("/dashboard/audit/verify/")
+    assert response.status_code == 302
+    page = owner.get(response["Location"]).content.decode()
+    assert "The check is queued." in page
+    assert "The audit log is intact." not in page  # nothing was checked in the request
+    # A second press while it waits queues nothing more.
+    again = owner.get(owner.post("/dashboard/audit/verify/")["Location"]).content.decode()
+    assert "A check is already queued." in again
+    assert AuditEntry.objects.filter(action="audit.chain_verify_requested").count() == 1
+    run_worker()
+    page = owner.get("/dashboard/audit/").content.decode()
+    assert "The audit log is intact." in page and "asked from this page" in page
+    assert "queued" not in page
+    verified = AuditEntry.objects.get(action="audit.chain_verified")
+    assert verified.practice == practice and verified.details["ok"] is True
     # Someone with database access edits history behind the application's back.
     AuditEntry.objects.filter(action="client.add").update(actor_label="nobody")
-    page = owner.post("/dashboard/audit/verify/").content.decode()
+    owner.post("/dashboard/audit/verify/")
+    run_worker()
+    page = owner.get("/dashboard/audit/").content.decode()
     assert "The audit log does not verify." in page
     assert "First bad entry" in page
+
+
+def test_the_daily_check_is_shown_to_every_practice(
+    owner: HttpClient, practice: Any, rowan: Any
+) -> None:
+    assert "audit-verify" in [job.name for job in JOBS]
+    verify_chain_job.enqueue(None)
+    run_worker()
+    page = owner.get("/dashboard/audit/").content.decode()
+    assert "The audit log is intact." in page and "the daily check" in page
 
 
 def test_the_export_asks_for_a_fresh_sign_in_holds_the_filtered_rows_and_is_audited(

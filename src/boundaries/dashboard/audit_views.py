@@ -21,17 +21,21 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from boundaries import clock
 from boundaries.accounts.security import recent_reauth_required, therapist_required
 from boundaries.audit.log import record
 from boundaries.audit.models import AuditEntry
-from boundaries.audit.signing import SigningKeyError, signing_key
-from boundaries.audit.store import verify
 from boundaries.practices.access import clients_for, owner_for
 from boundaries.practices.models import Practice, Therapist
+from boundaries.records.chain_checks import (
+    do_request_chain_check,
+    latest_chain_check,
+    waiting_chain_check,
+)
 
 __all__ = ["audit_log", "export_csv", "verify_chain"]
 
@@ -115,9 +119,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return _render_log(request, therapist)
 
 
-def _render_log(
-    request: HttpRequest, therapist: Therapist, verified: dict[str, Any] | None = None
-) -> HttpResponse:
+def _render_log(request: HttpRequest, therapist: Therapist) -> HttpResponse:
     practice = therapist.practice
     form = _filter_form(request, practice)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -141,7 +143,9 @@ def _render_log(
             "newest": urlencode(criteria) if data.get("before") else "",
             "query": urlencode(criteria),
             "filtered": bool(criteria),
-            "verified": verified,
+            "check": latest_chain_check(practice),
+            "check_waiting": waiting_chain_check(practice),
+            "check_was_waiting": request.GET.get("check") == "waiting",
             "zone": practice.timezone,
         },
     )
@@ -170,37 +174,12 @@ def _about(entry: AuditEntry, names: dict[int, str]) -> str:
 @require_POST
 @therapist_required
 def verify_chain(request: HttpRequest) -> HttpResponse:
-    """Check every entry's hash and link and every signed checkpoint, as the CLI does.
-
-    The chain is one for the whole installation, so this checks all of it; the page
-    shows only whether it holds, never another practice's entries.
-    """
+    """Queue a check of the whole chain in the worker (records.chain_checks); back to the log."""
     therapist = owner_for(request.user)
-    try:
-        keys = [signing_key().public_key()]
-        key_problem = ""
-    except SigningKeyError:
-        keys, key_problem = [], "The audit signing key is not configured: checkpoints not checked."
-    report = verify(keys)
-    verified = {
-        "ok": report.ok,
-        "entries": report.entries,
-        "last_seq": report.last_seq,
-        "checkpoints": report.checkpoints,
-        "problem": str(report.problem) if report.problem is not None else "",
-        "checkpoint_problems": report.checkpoint_problems[:5],
-        "key_problem": key_problem,
-    }
-    with transaction.atomic():
-        record(
-            action="audit.chain_verified",
-            practice=therapist.practice,
-            actor=request.user,
-            object_type="audit.chain",
-            object_id=str(report.last_seq),
-            details={"ok": report.ok, "entries": report.entries},
-        )
-    return _render_log(request, therapist, verified)
+    queued = do_request_chain_check(therapist.practice, actor=request.user)
+    query = request.META.get("QUERY_STRING", "")
+    target = reverse("dashboard:audit") + (f"?{query}" if query else "")
+    return redirect(f"{target}{'&' if query else '?'}check={'queued' if queued else 'waiting'}")
 
 
 def _cell(value: str) -> str:

@@ -19,6 +19,7 @@ from boundaries.audit.store import write_checkpoint
 from boundaries.backups.scheduled import run_scheduled_backup
 from boundaries.inbox.digests import review_digest_job
 from boundaries.practices.calendar_subscriptions import REFRESH_EVERY, refresh_calendars_job
+from boundaries.records.chain_checks import verify_chain_job
 from boundaries.records.models import JobRun
 from boundaries.records.retention import apply_retention
 from boundaries.reminders.sending import reminders_job
@@ -70,13 +71,9 @@ JOBS: list[Job] = [
     # Appointment reminders at the times clients chose (reminders.sending): a few minutes late
     # at most; each (appointment, offset) goes once however often this runs.
     Job("reminders", dt.timedelta(minutes=5), reminders_job.enqueue),
+    # The whole audit chain, checked for the installation (records.chain_checks).
+    Job("audit-verify", dt.timedelta(days=1), verify_chain_job.enqueue),
 ]
-
-
-def register(job: Job) -> None:
-    """Other apps add their periodic jobs (audit checkpoints, backups)."""
-    if all(existing.name != job.name for existing in JOBS):
-        JOBS.append(job)
 
 
 def run_due(now: dt.datetime) -> list[str]:
