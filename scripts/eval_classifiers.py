@@ -192,9 +192,7 @@ def evaluate(
     )
     console.print(
         "raised to concern, with the sign in the words (listed first) / model only: "
-        + "; ".join(
-            f"{level} {in_words[level, True]}/{in_words[level, False]}" for level in LEVELS
-        )
+        + "; ".join(f"{level} {in_words[level, True]}/{in_words[level, False]}" for level in LEVELS)
     )
     _topic_table(topics, console)
     if show_errors:
