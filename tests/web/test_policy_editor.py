@@ -13,7 +13,7 @@ from boundaries.audit.models import AuditEntry
 from boundaries.core.policy.templates import render_template
 from boundaries.portal.actions import do_acknowledge, do_publish_policy
 from boundaries.practices import actions
-from boundaries.practices.models import PolicyVersion
+from boundaries.practices.models import PolicyDraft, PolicyVersion
 from tests.channels.conftest import run_worker
 from tests.web.signin import sign_in
 
@@ -89,6 +89,40 @@ def test_publishing_makes_a_version_with_its_summary_and_audit_row(
     assert entry.actor == alice.user
     diff = owner.get("/dashboard/policy/versions/2/diff/").content.decode()
     assert "<ins>" in diff or "<del>" in diff
+
+
+def test_a_draft_is_kept_between_visits_until_published_or_discarded(
+    owner: HttpClient, published: Any, practice: Any
+) -> None:
+    changed = alder_source().replace("Alder Tree Counselling", "Alder Counselling", 1)
+    # Half-finished work with a mistake in it is kept too: that is what a draft is for.
+    broken = changed + "\n[oops\n"
+    saved = owner.post(
+        "/dashboard/policy/edit/", {"source": broken, "action": "save", "summary": "Name"}
+    )
+    assert saved.status_code == 200
+    assert PolicyVersion.objects.count() == 1  # nothing published
+    page = owner.get("/dashboard/policy/edit/").content.decode()
+    assert "This is your draft" in page and "[oops" in page and 'value="Name"' in page
+    entry = AuditEntry.objects.get(action="policy.draft_saved")
+    assert entry.details == {"characters": len(broken)}  # the length, never the words
+    # Discarding starts again from the published version.
+    assert (
+        owner.post("/dashboard/policy/edit/", {"source": broken, "action": "discard"}).status_code
+        == 302
+    )
+    page = owner.get("/dashboard/policy/edit/").content.decode()
+    assert "This is your draft" not in page and "[oops" not in page
+    assert AuditEntry.objects.filter(action="policy.draft_discarded").count() == 1
+    # A preview keeps the draft; publishing it removes it.
+    owner.post("/dashboard/policy/edit/", {"source": changed, "action": "preview"})
+    assert PolicyDraft.objects.filter(practice=practice).exists()
+    response = owner.post(
+        "/dashboard/policy/edit/", {"source": changed, "action": "publish", "summary": "Name"}
+    )
+    assert response.status_code == 302
+    assert not PolicyDraft.objects.filter(practice=practice).exists()
+    assert "This is your draft" not in owner.get("/dashboard/policy/edit/").content.decode()
 
 
 def test_only_the_practices_owners_edit_and_another_practice_sees_nothing(

@@ -34,7 +34,17 @@ from boundaries.portal.actions import (
     unacknowledged_clients,
 )
 from boundaries.practices.access import clients_for, owner_for, therapist_for
-from boundaries.practices.models import PolicyAcknowledgement, PolicyVersion, Practice, Therapist
+from boundaries.practices.actions.policy_drafts import (
+    do_discard_policy_draft,
+    do_save_policy_draft,
+)
+from boundaries.practices.models import (
+    PolicyAcknowledgement,
+    PolicyDraft,
+    PolicyVersion,
+    Practice,
+    Therapist,
+)
 
 __all__ = [
     "acknowledgements",
@@ -139,15 +149,28 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
     therapist = owner_for(request.user)
     practice = therapist.practice
     current = practice.current_policy()
+    draft = PolicyDraft.objects.filter(practice=practice).first()
     if request.method != "POST":
-        form = PolicyForm(initial={"source": _starting_text(practice, therapist)})
-        return _editor(request, form, current)
+        if draft is not None:
+            initial = {"source": draft.source, "summary": draft.summary}
+        else:
+            initial = {"source": _starting_text(practice, therapist)}
+        return _editor(request, PolicyForm(initial=initial), current, draft=draft)
+    action = request.POST.get("action")
+    if action == "discard":
+        do_discard_policy_draft(practice, actor=request.user)
+        return redirect(reverse("dashboard:policy_edit"))
     form = PolicyForm(request.POST)
     if not form.is_valid():
-        return _editor(request, form, current, status=400)
+        return _editor(request, form, current, draft=draft, status=400)
     source = form.cleaned_data["source"].replace("\r\n", "\n")
+    if action in ("save", "preview"):
+        # Pressing a button keeps the work: the editor opens on it next time.
+        draft = do_save_policy_draft(
+            practice, source=source, summary=form.cleaned_data["summary"] or "", actor=request.user
+        )
     checked = check_source(practice, source)
-    if request.POST.get("action") == "publish" and checked.policy is not None:
+    if action == "publish" and checked.policy is not None:
         try:
             version = do_publish_policy(
                 practice,
@@ -159,10 +182,10 @@ def policy_edit(request: HttpRequest) -> HttpResponse:
             )
         except (ActionError, PolicyError) as error:
             form.add_error(None, str(error))
-            return _editor(request, form, current, checked, status=400)
+            return _editor(request, form, current, checked, draft=draft, status=400)
         return redirect(reverse("dashboard:policy") + f"?published={version.number}")
-    status = 200 if checked.policy is not None else 400
-    return _editor(request, form, current, checked, status=status)
+    status = 200 if checked.policy is not None or action == "save" else 400
+    return _editor(request, form, current, checked, draft=draft, status=status)
 
 
 def _editor(
@@ -171,6 +194,7 @@ def _editor(
     current: PolicyVersion | None,
     checked: Checked | None = None,
     *,
+    draft: PolicyDraft | None = None,
     status: int = 200,
 ) -> HttpResponse:
     preview = diff = ""
@@ -187,6 +211,7 @@ def _editor(
             "form": form,
             "current": current,
             "checked": checked,
+            "draft": draft,
             "preview": preview,
             "diff": diff,
         },

@@ -36,6 +36,7 @@ from boundaries.practices.models import (
     Client,
     CommunicationAgreement,
     PolicyAcknowledgement,
+    PolicyDraft,
     PolicyVersion,
     Practice,
 )
@@ -245,6 +246,8 @@ def do_publish_policy(
             summary=summary.strip()[:500],
             published_by_label=who_acted(actor, actor_label),
         )
+        # The owner's draft became this version (or is overtaken by it): not kept.
+        PolicyDraft.objects.filter(practice=practice).delete()
         record(
             action="policy.publish",
             obj=version,

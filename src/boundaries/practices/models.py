@@ -389,6 +389,23 @@ class PolicyVersion(models.Model):
         raise ImmutableError("published policy versions are kept")
 
 
+class PolicyDraft(models.Model):
+    """The owner's unpublished edit of the policy, kept between visits to the editor.
+
+    One per practice; publishing a version removes it. Nothing in it reaches a
+    client until it is published.
+    """
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="policy_draft")
+    source = models.TextField()
+    summary = models.CharField(max_length=500, blank=True)
+    saved_at = models.DateTimeField(default=django_timezone.now)
+    saved_by_label = models.CharField(max_length=120)
+
+    def __str__(self) -> str:
+        return f"{self.practice} policy draft"
+
+
 class CalendarFeed(models.Model):
     """A therapist's secret, revocable iCalendar feed of their sessions.
 
