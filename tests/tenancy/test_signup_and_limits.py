@@ -14,6 +14,8 @@ from boundaries.cli.app import app
 from boundaries.data_rights import erasure
 from boundaries.practices import actions
 from boundaries.practices.models import Practice, Therapist
+from boundaries.setup.models import SetupProgress
+from boundaries.setup.views import setup_unfinished
 from tests.tenancy.conftest import CRISIS_TEXT, email_arrival
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,22 @@ def test_it_creates_a_practice_with_domains_limits_and_an_owner_with_a_password_
     assert len(password) >= 20
     assert authenticate(username="hazel", password=password) == owner.user
     assert password not in owner.user.password  # stored only as a hash
+    # The owner finishes the setup in the browser, from the policy step.
+    assert "finishes the setup in the browser" in result.output
+    progress = SetupProgress.objects.get(practice=practice)
+    assert (progress.reached, progress.is_finished) == ("policy", False)
+    assert setup_unfinished(owner.user)
+
+
+def test_with_no_setup_the_owner_is_never_sent_to_the_wizard(db: Any) -> None:
+    result = invoke(
+        "practice", "create", "Larch Therapy", "--country", "GB", "--slug", "larch",
+        "--owner-username", "larch", "--no-setup",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "finishes the setup" not in result.output
+    assert not SetupProgress.objects.filter(practice__slug="larch").exists()
+    assert not setup_unfinished(Therapist.objects.get(practice__slug="larch").user)
 
 
 def test_it_reads_the_owners_password_from_standard_input(db: Any) -> None:

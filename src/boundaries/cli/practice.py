@@ -30,6 +30,7 @@ from boundaries.practices.actions.practices import (
     do_set_reminder_quiet_hours,
 )
 from boundaries.practices.models import Practice, Therapist
+from boundaries.setup.actions import do_start_setup
 
 __all__ = ["app", "parse_bytes"]
 
@@ -80,6 +81,13 @@ def practice_create(
     max_messages_per_day: Annotated[
         int, typer.Option(help="beyond it messages are kept but flagged; 0 = no limit")
     ] = 0,
+    setup: Annotated[
+        bool,
+        typer.Option(
+            help="the owner finishes the setup in the browser at first sign-in (policy, "
+            "addresses, alert contacts, publishing); --no-setup if you do it from the shell"
+        ),
+    ] = True,
 ) -> None:
     """Create a practice (hosting operators): its domains, limits and owner account."""
     try:
@@ -121,6 +129,8 @@ def practice_create(
                     role=Therapist.Role.OWNER,
                     actor_label="cli",
                 )
+                if setup:
+                    do_start_setup(practice, actor_label="cli")
             return practice, owner
 
     created, owner = action_errors(create)
@@ -133,6 +143,11 @@ def practice_create(
             # Shown this once and stored only as a hash; the owner enrols an authenticator
             # at first sign-in.
             out.print(f"First password (shown once, pass it on securely): {password}")
+        if setup:
+            out.print(
+                "At first sign-in the owner sets up an authenticator, then finishes the setup "
+                "in the browser: policy, addresses, alert contacts, publishing."
+            )
 
 
 @app.command("list")
