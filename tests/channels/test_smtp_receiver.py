@@ -22,7 +22,7 @@ from tests.channels.conftest import run_worker
 from tests.channels.smtp_helpers import Recorder, email, receiver, recorder, send
 
 CRISIS_TEXT = "I can't do this anymore. I have the pills ready and I want to end it tonight."
-#: Session content the model does not read as a crisis (score 0.009): a secure-channel reply.
+#: Session content the model does not read as a risk (score 0.011): a secure-channel reply.
 SESSION_TEXT = (
     "Attached is the thought record from our last session about the argument with my manager "
     "at work."
@@ -287,7 +287,8 @@ def test_a_recent_ordinary_reply_never_holds_back_a_crisis_reply(
         for n, text in enumerate([SESSION_TEXT, CRISIS_TEXT]):
             send(
                 port,
-                email(text, message_id=f"<slot-{n}@example.org>"),
+                # A subject of its own: "Hello" alone tips this short note to "other" (no reply).
+                email(text, subject="Thought record", message_id=f"<slot-{n}@example.org>"),
                 sender="rowan@example.org",
                 to="inbox@alder.example",
             )
