@@ -34,6 +34,8 @@ URGENT_BY_KIND = {
         "I've picked the spot on the cliffs",
         "I know exactly which bridge. I've checked where I'd stand",
         "going to finish things tonight when everyone is asleep",
+        "I read how many of my pills it would take and I have enough",
+        "no one is going to stop me this time",
     ],
     "preparations and goodbyes": [
         "I've sorted everything out and left my passwords for my sister. Thanks for everything",
@@ -119,6 +121,10 @@ CONCERN = [
     "everyone would be happier without me",
     "I'd happily not be here anymore",
     "I just want to disappear forever",
+    "I can't see myself being around by next summer",
+    "I don't care what happens to me anymore",
+    "I keep wondering which of my tablets would do it",
+    "there's no point to any of this",
 ]
 
 NOT_CONCERN_LOOKALIKES = [
@@ -128,6 +134,9 @@ NOT_CONCERN_LOOKALIKES = [
     "I'm hopeless at keeping plants alive",
     "what's the point of the homework sheet?",
     "I'm fed up with the noise from next door",
+    "no one can stop me now, three promotions this year!",
+    "we can't see a future for the shop on the high street",
+    "which of the trains would work best for Tuesday?",
 ]
 
 

@@ -533,7 +533,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
         r"|til|before|for a|this|over|after|in|during))"
         r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
-        r"|last )(?:note|letter)s?|notes|letters|note|letter)\b[a-z ]{0,12}\b"
+        r"|last )(?:note|letter)s?|notes|letters|note|letter)\b[a-z ]{0,20}\b"
         + _PEOPLE
         + r"\b|\bby the time you (?:read|see|get) "
         r"this\b|\b(?:tell|say to) (?:my )?" + _PEOPLE + r"(?: that)? (?:im sorry|i love|sorry)\b"
@@ -897,6 +897,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|saying|say|says|said|ordering|commanding) (?:me )?(?:to |i (?:have|need|must|should)"
             r" (?:to )?)(?:kill|stab|hurt|harm|strangle|drown|hang|burn)(?: \w+)? (?:myself|my \w+"
             r"|him|her|them|someone|the baby|people|everyone|yourself)\b(?! with kindness)"
+            r"|\b(?:they|it)(?: keeps?| are| is| have| has| s|re|s been)? (?:telling|told|saying|says"
+            r"|said|ordering|commanding) me to cut off my (?!hair|fringe|nails|beard)\w+"
         ),
         False,
     ),
@@ -1005,7 +1007,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\b(?:disappear|vanish)\b[a-z ]{0,30}\b(?:for good|forever|never come back|face of the"
             r" earth)\b|\b(?:happily|like to|want to|wish i could) (?:just )?(?:not be here(?: anymore"
             r"| at all| any more)?(?: \||$)|fade (?:out|away)\b)|\b(?:rather|want to|wish i could) (?:just )?be gone(?: \||$)"
-            r"|\b(?:not|never|wasnt) meant to be (?:alive|born)\b|\bwaiting (?:to die|for (?:it all"
+            r"|\b(?:not|never|wasnt|dont think im|dont think i was) meant to be (?:alive|born)\b|\bwaiting (?:to die|for (?:it all"
             r"|everything|life|it) to end|for death)\b"
         ),
         True,
@@ -1065,6 +1067,42 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r" favou?r\b[a-z ]{0,20}\b(?:not being here|dying|being gone|if i)"
         ),
         False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\bhow (?:many|much)\b[a-z ]{0,40}\b(?:it would|would it|it will|it takes|to take)\b"
+            r"[a-z |]{0,40}\b(?:i (?:have|got) (?:that many|that much|enough|them)|ive got (?:that"
+            r" many|that much|enough)|(?:he|she|they) wont notice)\b"
+        ),
+        False,
+    ),
+    (
+        "says they may not be alive soon",
+        r"\b(?:nobody|no one|noone|nothing) (?:will|can|is going to) stop me this time\b",
+        False,
+    ),
+    (
+        "hopeless about going on living",
+        (
+            r"\bno point (?:in|to|of) (?:any of (?:it|this)|it all)(?: anymore)?(?: \||$)"
+            r"|\b(?:everything|life|it all) (?:feels|seems|is) (?:so |completely |totally )?hopeless\b"
+            r"|\bwhy i (?:even )?bother (?:anymore|at all)(?: \||$)|\bno way back(?: \||$)"
+            r"|\b(?:cant|cannot|dont) see myself (?:being )?(?:around|here|alive) (?:in|by|next)\b"
+            r"|\bdont care (?:what happens to me|if i wake up|about living)\b"
+            r"|\b(?:cant|dont) see why (?:id|i would|i should|i) (?:keep going|go on|carry on)\b"
+            r"|\bgiv\w* up on everything(?: \||$)|\bcant face another (?:day|week|year|month) (?:of"
+            r" this|like this)\b"
+        ),
+        False,
+    ),
+    (
+        "thinks about dying or a way to die",
+        (
+            r"\bwhich (?:of my |of the )?(?:meds|pills|tablets|medication|bridge|method)\b[a-z ]{0,20}"
+            r"\bwould (?:do it|kill|work)\b"
+        ),
+        True,
     ),
 )
 
@@ -1283,6 +1321,10 @@ _GATES: tuple[_Gate, ...] = (
     ),
     (_words("hate fed wanted fighting wanting"),),
     (_words("easier better lighter happier burden favour favor"),),
+    (_words("many much"),),
+    (_words("stop"),),
+    (_words("point hopeless bother way see care giving give gave given face"),),
+    (_words("which"),),
 )
 if len(_GATES) != len(_RISK_COMPILED):  # pragma: no cover - a mistake when editing the lists
     raise AssertionError("crisis expressions and their gates are out of step")
@@ -1587,7 +1629,8 @@ _GOODBYE_CUES = re.compile(
     r"|\bforgive me\b"
     # Preparations: each ordinary alone, a farewell with another cue.
     r"|\b(?:sorted|sorting) (?:everything|it all|out who gets)\b|\beverything is (?:done|sorted)\b"
-    r"|\bleft (?:instructions|the passwords|my passwords|letters)\b|\b(?:made|written|updated) (?:a|my)"
+    r"|\bleft (?:instructions|the passwords|my passwords|letters)\b|\bwritten (?:everything|it all)"
+    r" down for\b|\b(?:made|written|updated) (?:a|my)"
     r" will\b|\bclosed (?:all )?my (?:bank )?accounts\b|\bpaid off everything\b"
     r"|\bdeleted (?:all )?my (?:socials|accounts|profiles|social media)\b"
     r"|\b(?:gave|given|rehomed|giving) (?:away )?(?:my|the) (?:dog|cat|cats|pets?|rabbits?|bird"
