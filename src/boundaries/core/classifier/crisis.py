@@ -173,8 +173,7 @@ _ABUSER = (
 # Places to fall or jump from, and softer places that are dangerous only with a sign near them.
 _PLACE = (
     r"(?:bridge|footbridge|viaduct|roof|rooftop|roofs|cliff|cliffs|cliff edge|ledge|window ledge"
-    r"|train tracks|railway tracks|tracks|railway line|level crossing|overpass|top deck"
-    r"|platform edge)"
+    r"|train tracks|railway tracks|tracks|railway line|overpass|platform edge)"
 )
 #: What makes a place word ordinary ("the roof terrace", "the roof of the shed").
 _NOT_A_PLACE = (
@@ -188,15 +187,19 @@ _SOFT_PLACE = (
 )
 _DANGER_CUE = (
     r"(?:wrong side|over the edge|(?:feet|legs) over|leaning over|lean over|not (?:coming|walking"
-    r"|going|driving) back|(?:its|so|really|very) (?:deep|high|fast)|deep here|the drop|jump\w*"
-    r"|fast (?:one|ones|train|trains)|trains? (?:keep|keeps|comes?|going)|the express"
-    r"|nobody (?:here|around|would see)|no one (?:here|around)|cant make myself (?:go|walk|come)"
-    r" back|walk in|walking in|not moving|finish it|do it)\b"
+    r"|going|driving) back|its deep|deep here|the drop|(?:going to|want to|could|should|ill|i)"
+    r" jump|fast (?:one|ones|train|trains) (?:comes?|goes|through)|the express|cant make myself"
+    r" (?:go|walk|come) back|(?:going to|want to|about to) walk in(?: \||$))\b"
 )
 #: A large amount of a drug, the way people say they have kept it.
 _HOARD = (
     r"(?:all|a whole|the whole|whole|enough|\d{2,}|(?:\w+ )?months? of|(?:\w+ )?weeks of"
     r"|packets|boxes|strips|bottles|everything)"
+)
+#: Someone who cannot be reached after a sign of risk.
+_UNREACHABLE = (
+    r"(?:not answering|isnt answering|wont answer|cant reach|cant get hold|phones off|phone is off"
+    r"|no answer|missing|not picking up)"
 )
 _WEAPON = r"(?:knife|knives|gun|weapon|bat|hammer|machete|axe|crowbar|blade)"
 
@@ -696,8 +699,11 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         (
             r"(?:^|\| )(?:(?:im|i am|standing|stood|sat|sitting|still|now|up|out|back|parked"
             r"|here|alone) )*(?:on|at|by|near|under|over|on top of) (?:the |a |this |that )?"
-            r"(?:edge of (?:the )?|top of (?:the )?|end of (?:the )?)?(?:(?:suspension|railway"
-            r"|motorway|multistorey|car park) )?" + _PLACE + r"\b" + _NOT_A_PLACE + r""
+            r"(?:edge of (?:the )?|top of (?:the )?|end of (?:the )?)?(?:(?:suspension|railway|motorway"
+            r"|multistorey|car park) (?:bridge|roof)|footbridge|viaduct|roof|rooftop|cliff edge|ledge"
+            r"|window ledge|train tracks|railway tracks|tracks|railway line|overpass|platform edge)\b"
+            + _NOT_A_PLACE
+            + r""
             r"|\bon the wrong side of the (?:fence|railings?|barriers?|yellow line|rail|bridge"
             r"|wall|safety \w+)\b|\b(?:feet|legs) (?:over|dangling over) the (?:edge|side|railings?"
             r"|ledge)\b|\bwith my legs out\b|\b(?:at|on|over) the (?:very )?edge of (?:the|a) (?:quarry|cliff"
@@ -761,11 +767,12 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"\bgot (?:the|my|all (?:the|my|of my)|all of (?:the|my)) (?:\w+ )?(?:"
             + _DRUG
             + r"|knife|razor|blades?|rope|gun) out\b|\b(?:pills|tablets|meds) (?:are|all) (?:out"
-            r"|laid out|all out)(?: \||$| on| in front)"
+            r"|laid out|all out)(?: \||$| in front)"
             r"|\b(?:pills|tablets|meds|prescription|packets?|paracetamol)\b[a-z ]{0,40}\bso (?:id"
             r"|i would|ill|i will|i|i could) (?:have|had) (?:enough|more)\b"
-            r"|\bso (?:they|nobody|no one|the pharmacist|the chemist) (?:wouldnt|wont|would not"
-            r"|didnt) (?:ask|notice|suspect|question)\b"
+            r"|\b(?:packets?|pills|tablets|paracetamol|shops|chemists|pharmacies)\b[a-z ]{0,40}\bso"
+            r" (?:they|nobody|no one) (?:wouldnt|wont|would not|didnt) (?:ask|notice|suspect"
+            r"|question)\b"
         ),
         False,
     ),
@@ -775,7 +782,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"\b(?:got|bought|have) (?:the |some )?charcoal\b[a-z ]{0,30}\b(?:tape|car|boot|tent)\b"
             r"|\b(?:shotgun|gun|rifle|firearm)s? (?:cabinet )?key\b"
             r"|\b(?:packets?|boxes|blister packs?|strips?)\b[a-z ]{0,30}\b(?:all )?(?:opened|popped"
-            r" out)\b|\bknife block\b[a-z |]{0,90}\b(?:wrists?|throat|myself)\b"
+            r" out) (?:on the (?:desk|table|bed|floor|side)|in front of me)\b|\bknife block\b[a-z |]{0,90}\b(?:wrists?|throat|myself)\b"
         ),
         False,
     ),
@@ -795,9 +802,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\b(?:going|go|went|drove|walked|back) (?:to (?:the )?\w+ )?(?:\w+ )?(?:tonight|later"
             r"|tomorrow) to finish it\b"
             r"|\b(?:woods|forest|river|sea|bridge|cliffs?|reservoir|lake|quarry|beach|tracks"
-            r"|canal|viaduct|there)\b[a-z |]{0,40}\b(?:not|never) (?:coming|walking|going|driving)"
-            r" (?:back|home)\b|\b(?:not|never) (?:coming|walking|going) back from (?:there|it)\b"
-            r"|\b(?:im|i am|and) not (?:coming|going) back\b(?: \||$)(?! (?:to|for|after))"
+            r"|canal|viaduct)\b[a-z |]{0,40}\b(?:not|never) (?:coming|walking|going|driving)"
+            r" (?:back|home)\b(?! (?:until|till|til|for|before|to|on|at|after|with))|\b(?:not|never) (?:coming|walking|going) back from (?:there|it)\b"
         ),
         False,
     ),
@@ -806,8 +812,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         (
             r"\bfinish(?:ing)? (?:things|it all|myself off)\b(?! (?:with|off|at|up|for|before|by))"
             r"|\bmake (?:it|it all|everything|the pain) stop (?:for good|forever|permanently)\b"
-            r"|\bcheck(?:ing)? out (?:for good|permanently|early)\b|\bgoing to check out(?: \||$"
-            r"| tonight)(?! (?:the|a|that|this|some))"
+            r"|\bcheck(?:ing)? out (?:for good|permanently)(?: \||$)"
         ),
         True,
     ),
@@ -857,7 +862,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r" i can) (?:keep|stay) (?:myself |herself |himself |themselves )?(?:safe|alive)\b"
             r"|\b(?:im|i am) not safe\b(?! (?:to|for|with (?:him|her|them|my)|around (?:him|her"
             r"|them)|at (?:home|work)|there|in (?:the|this|my)))|\bnot safe with myself\b"
-            r"|\b(?:dont|do not) feel safe (?:right now|tonight|anymore|at the moment)\b"
+            r"|\b(?:dont|do not) feel safe (?:right now|tonight|anymore|at the moment)\b(?! (?:with (?:all"
+            r"|the)|in (?:the|this)|around here|at (?:home|work)|because|cos|since|walking|going))"
             r"|\b(?:cant|cannot|wont|will not|unable to) (?:promise|guarantee|say)(?: you)?(?: that)?"
             r" (?:ill|i will|im going to|i am going to) (?:still )?(?:be here|be alive|be around"
             r"|make it|survive)\b"
@@ -879,7 +885,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|i will|i might|i may|im going to|i am going to|i could) (?:do(?: it| something)?"
             r"(?: \||$| if| tonight| when| to myself)|act on (?:it|them|the thoughts)|hurt|harm"
             r"|kill)"
-            r"|\b(?:im|i am) going to do something(?: \||$| tonight)"
+            r"|\b(?:im|i am) going to do something(?: \||$)"
         ),
         True,
     ),
@@ -887,7 +893,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "hears voices telling them to harm themselves",
         (
-            r"\b(?:voices?|whisper\w*|commands?|hearing (?:them|it|things|him|her)|in my head)\b"
+            r"\b(?:voices?|whisper\w*|commands?|hearing (?:them|it|things|him|her)|(?:man|woman"
+            r"|someone|voice) in my head)\b"
             r"[a-z |]{0,80}?\b(?:tell\w*|told|say\w*|said|want\w*|order\w*|command\w*|shout\w*"
             r"|scream\w*|whisper\w*|obey)\b[a-z |]{0,50}?\b(?:kill|die|dies|hurt|harm|jump|cutting"
             r"|cut (?:myself|yourself|off|my (?:arms?|wrists?|legs?|skin|hand|throat))"
@@ -915,7 +922,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\bthreaten\w* (?:me |us )?with (?:a |the |his |her )?"
             + _WEAPON
             + r"|\b(?:held|holding|put|pointed|pointing) (?:a |the |his |her )?(?:knife|gun|blade)"
-            r" (?:to|at|against) (?:my|our|me|us)\b|\bsharpening (?:the )?knives\b"
+            r" (?:to|at|against) (?:my (?:throat|neck|chest|face)|our|me|us)\b|\bsharpening (?:the )?knives\b"
             r"|\b(?:said|says|told me|threaten\w*|saying|texted|messaged)(?: that)? (?:if [a-z ]{1,30} )?"
             r"(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? (?:kill|finish"
             r"|stab|shoot) (?:me|us)\b"
@@ -933,13 +940,12 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\b(?:outside|at (?:the|our|my) (?:front |back )?door|downstairs)\b[a-z ]{0,25}\b(?:saying"
             r"|shouting|screaming|threatening)\b[a-z ]{0,20}\b(?:kill|hurt|stab|shoot)\b"
             r"|\bfound out where (?:i|we) (?:live|am|are|m staying)\b[a-z |]{0,30}\b(?:outside|here"
-            r"|coming|on (?:his|her|their) way)\b"
+            r"|on (?:his|her|their) way)\b"
             r"|\bfollowed (?:me )?home\b[a-z |]{0,60}\b(?:on my street|outside|behind me)\b"
             r"|\b(?:burn|set fire to) (?:the house|the flat|the place|it)(?: down)? with (?:me|us"
             r"|the kids) in\b"
             r"|\bnever see (?:them|him|her|the kids|my \w+) alive again\b"
-            r"|\b(?:hes|shes|theyre|he is|she is|they are|someone is|someone has been|someones been"
-            r"|someone s been|hes been) (?:smashing|breaking|kicking|banging on|trying) (?:things"
+            r"|\b(?:hes|shes|theyre|he is|she is|they are|hes been|shes been) (?:smashing|breaking|kicking|banging on|trying) (?:things"
             r"|everything|the door|my door|the windows?|my door handle|the door handle|(?:to )?(?:get"
             r"|break) in)\b"
             r"|\b(?:following|followed) me\b[a-z |]{0,50}\b(?:still behind me|behind me|on my street"
@@ -962,7 +968,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|hanged|hung|strangled|poisoned|overdosed) (?:herself|himself|themselves|themself)\b"
             r"(?! (?:playing|at|on|in the|by accident|accidentally|cooking|shaving|falling))"
             r"|\b(?:hes|shes|theyve|he has|she has|they have) (?:cut|slashed) (?:his|her|their)"
-            r" (?:wrists?|arms?|legs?|throat|neck)\b"
+            r" (?:wrists?|arms?|legs?|throat|neck)\b(?! (?:on|with a|with the|while|when|by accident"
+            r"|accidentally|in the))"
             r"|\b(?:hes|shes|theyre|he is|she is|they are|my \w+s|my \w+ is) (?:on|at|up on|standing on"
             r"|sitting on|on top of|on the edge of) (?:the )?(?:edge of (?:the )?)?(?:roof|bridge"
             r"|cliffs?|ledge|tracks|train tracks|railway line|balcony|viaduct|car park roof)\b"
@@ -972,11 +979,13 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|engine|rope|pills|knife)\b|\bgarage with the (?:car|engine) running\b"
             r"|\b(?:given|gave|giving) away (?:her|his|their) \w+[a-z ]{0,30}\b(?:written|wrote|left)"
             r" (?:letters|notes|a note)\b"
-            r"|\b(?:sent|left|texted|posted) (?:me |us |her \w+ |his \w+ )?(?:a )?(?:goodbye"
-            r"|farewell|suicide) (?:message|text|note|letter|post|email|video)\b"
-            r"|\b(?:pic|picture|photo|video|snap) of (?:his |her |their |some |the )?(?:pills|tablets"
-            r"|a rope|a noose|a knife|the bridge|blood)\b"
-            r"|\bleft a note\b[a-z |]{0,60}\b(?:gone|not answering|isnt answering|cant reach|cant"
+            r"|\b(?:sent|left|texted|posted) (?:me |us |her \w+ |his \w+ )?(?:a )?(?:goodbye|farewell"
+            r"|suicide) (?:message|text|note|letter|post|email|video)\b[a-z |]{0,60}\b"
+            + _UNREACHABLE
+            + r"|\b(?:pic|picture|photo|video|snap) of (?:his |her |their |some |the )?(?:pills|tablets"
+            r"|a rope|a noose|a knife|the bridge|blood)\b[a-z |]{0,40}\b(?:sorry|goodbye|"
+            + _UNREACHABLE[3:]
+            + r"|\bleft a note\b[a-z |]{0,60}\b(?:cars? (?:is )?gone|not answering|isnt answering|cant reach|cant"
             r" find|missing|phones off|saying sorry|saying goodbye)\b"
             r"|\bempty (?:packets?|box|boxes|bottles?|blister packs?|strips?) of\b[a-z |]{0,60}\b(?:not"
             r" answering|isnt answering|wont wake|cant wake|not responding|unconscious|locked)\b"
@@ -986,7 +995,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         _FAREWELL,
         (
-            r"\b(?:this is|its) (?:my |the )?last (?:message|text|email)\b|\bafter im gone\b"
+            r"\b(?:this is|its) (?:my |the )?last (?:message|text|email)\b(?!(?: from me)? (?:before|until"
+            r"|till|for (?:a|the|now)|of the|this (?:week|year)))|\bafter im gone\b"
             r"|\bwhoever finds (?:me|it|them|this)\b|\b(?:put|putting|sorted|sorting) (?:my|all my)"
             r" affairs (?:in order|out)\b|\bmade my peace\b"
             r"|\b(?:wont|will not) be (?:here|around) (?:to (?:tell|say|explain)|for (?:them|it"
@@ -1628,7 +1638,7 @@ _GOODBYE_CUES = re.compile(
     r" (?:any more |anymore )?(?:sessions|appointments|them|it|you)\b|\bim (?:done|ready)(?: \||$)"
     r"|\bforgive me\b"
     # Preparations: each ordinary alone, a farewell with another cue.
-    r"|\b(?:sorted|sorting) (?:everything|it all|out who gets)\b|\beverything is (?:done|sorted)\b"
+    r"|\b(?:sorted|sorting) (?:everything|it all)(?: out)?(?: \||$)|\bsorting out who gets\b|\beverything is (?:done|sorted)\b"
     r"|\bleft (?:instructions|the passwords|my passwords|letters)\b|\bwritten (?:everything|it all)"
     r" down for\b|\b(?:made|written|updated) (?:a|my)"
     r" will\b|\bclosed (?:all )?my (?:bank )?accounts\b|\bpaid off everything\b"
