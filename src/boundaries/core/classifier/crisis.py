@@ -179,7 +179,7 @@ _PLACE = (
 _NOT_A_PLACE = (
     r"(?! (?:terrace|garden|bar|restaurant|rack|box|of (?:the|a|his|her|my) (?:shed|garage|car"
     r"|porch)|fixing|repairing|clearing|cleaning|working|sorting|painting|getting|fetching"
-    r"|playing))"
+    r"|playing|top (?:cafe|car park|walk|path)|path|walk|cafe|club|committee|team|game))"
 )
 _SOFT_PLACE = (
     r"(?:river|canal|canal lock|sea|beach|pier|harbour wall|sea wall|reservoir|lake|quarry"
@@ -731,8 +731,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "has the means to harm themselves",
         (
-            r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing|been keeping"
-            r"|held back|holding back)(?: up)? (?:[a-z0-9]+ ){1,5}?(?:of )?(?:my |his |her |their )?"
+            r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing)(?: up)? (?:[a-z0-9]+ ){1,5}?(?:of )?(?:my |his |her |their )?"
             r"(?:sleep )?" + _MEDICINE + r"\b"
         ),
         False,
@@ -780,8 +779,11 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "has the means to harm themselves",
         (
             r"\b(?:got|bought|have) (?:the |some )?charcoal\b[a-z ]{0,30}\b(?:tape|car|boot|tent)\b"
-            r"|\b(?:shotgun|gun|rifle|firearm)s? (?:cabinet )?key\b"
-            r"|\b(?:packets?|boxes|blister packs?|strips?)\b[a-z ]{0,30}\b(?:all )?(?:opened|popped"
+            r"|\b(?:keep|kept|got|have|holding|took|taken|found) (?:my |his |her |the |my \w+s )?(?:shotgun|gun"
+            r"|rifle|firearm)s? (?:cabinet )?key\b"
+            r"|\b(?:packets?|boxes|blister packs?|strips?)\b(?! of (?!"
+            + _MEDICINE
+            + r"))[a-z ]{0,30}\b(?:all )?(?:opened|popped"
             r" out) (?:on the (?:desk|table|bed|floor|side)|in front of me)\b|\bknife block\b[a-z |]{0,90}\b(?:wrists?|throat|myself)\b"
         ),
         False,
@@ -831,7 +833,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "mentions a suicide attempt",
         (
-            r"\b(?:rope|belt|cord|ligature|bannister|banister) (?:broke|snapped|came"
+            r"\btried\b[a-z |]{0,40}\b(?:rope|belt|cord|ligature|bannister|banister) (?:broke|snapped|came"
             r" loose|gave way)\b|\b(?:tried|try|trying|attempted) to (?:walk|step|jump|throw myself)"
             r" (?:in front of (?:a|the) (?:bus|train|car|lorry|truck|traffic|van)|off (?:the|a)"
             r" (?:bridge|roof|cliff|car park|balcony|building)|into (?:the )?traffic)\b"
@@ -859,7 +861,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "says they cannot keep themselves safe",
         (
             r"\b(?:cant|cannot|dont think i can|unable to|not able to|dont know if i can|not sure"
-            r" i can) (?:keep|stay) (?:myself |herself |himself |themselves )?(?:safe|alive)\b"
+            r" i can) (?:keep|stay) (?:myself |herself |himself |themselves )?(?:safe|alive)\b(?! on| with| by"
+            r"| doing)"
             r"|\b(?:im|i am) not safe\b(?! (?:to|for|with (?:him|her|them|my)|around (?:him|her"
             r"|them)|at (?:home|work)|there|in (?:the|this|my)))|\bnot safe with myself\b"
             r"|\b(?:dont|do not) feel safe (?:right now|tonight|anymore|at the moment)\b(?! (?:with (?:all"
@@ -873,8 +876,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\b(?:how long|how much longer) (?:i can|i can keep|before i) (?:stop myself|hold (?:on"
             r"|out|off)|resist|keep myself safe)\b"
             r"|\b(?:hold (?:it )?off|resist|fight (?:it|this|the urges?)|stop myself) (?:much|any)"
-            r" longer\b(?! (?:before|until|till|without|from))|\bonly thing (?:stopping|holding) me"
-            r" (?:back )?(?:right now|tonight)\b"
+            r" longer\b(?! (?:before|until|till|without|from))"
         ),
         False,
     ),
@@ -883,8 +885,9 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         (
             r"\b(?:scared|afraid|frightened|terrified|worried) (?:of what |that |about what )?(?:ill"
             r"|i will|i might|i may|im going to|i am going to|i could) (?:do(?: it| something)?"
-            r"(?: \||$| if| tonight| when| to myself)|act on (?:it|them|the thoughts)|hurt|harm"
-            r"|kill)"
+            r"(?: \||$| if| tonight| when| to myself)|act on (?:it|them|the thoughts|the urges?)(?: \||$"
+            r"| tonight| if| when)|(?:hurt|harm|kill) (?:myself|someone|somebody|him|her|them|my \w+)"
+            r"\b(?! feelings))"
             r"|\b(?:im|i am) going to do something(?: \||$)"
         ),
         True,
@@ -915,26 +918,27 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         (
             r"\b(?:outside|at the door|in the house|downstairs|upstairs|in the garden|on (?:his"
             r"|her|their|the) way)\b[a-z ]{0,25}\bwith (?:a|the|his|her) "
-            + _WEAPON
+            + _WEAPON.replace("|bat", "")
             + r"\b(?! (?:to cut|for the|to carve|and fork))|\b(?:hes|shes|he has|she has|theyve|they have) got (?:a|the|his|her) "
             + _WEAPON
-            + r"\b(?! (?:licen\w+|collection|club|from|for|at))"
+            + r"\b(?! (?:licen\w+|collection|club|from|for|at|and fork|in (?:his|her)|to (?:cut|carve|open)))"
             r"|\bthreaten\w* (?:me |us )?with (?:a |the |his |her )?"
             + _WEAPON
             + r"|\b(?:held|holding|put|pointed|pointing) (?:a |the |his |her )?(?:knife|gun|blade)"
             r" (?:to|at|against) (?:my (?:throat|neck|chest|face)|our|me|us)\b|\bsharpening (?:the )?knives\b"
-            r"|\b(?:said|says|told me|threaten\w*|saying|texted|messaged)(?: that)? (?:if [a-z ]{1,30} )?"
+            r"|\b(?:said|says|told me|threaten\w*|saying|texted|messaged)(?: that)? (?:if i (?:try to |ever )?"
+            r"(?:leave|go|tell|call|report|speak|talk)[a-z ]{0,20} )?"
             r"(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? (?:kill|finish"
             r"|stab|shoot) (?:me|us)\b"
             r"|\b(?:said|says|told me|saying|texted|messaged)(?: that)? [a-z ]{0,40}\b(?:i wont survive"
-            r"|i will not survive|ill be dead|i wont be alive|im next|were next|i never leave"
+            r"|i will not survive|ill be dead|i wont be alive|i never leave"
             r"|the last night ill be alive)\b"
             r"|\bcoming (?:round |over |back |here )?(?:tonight )?to (?:kill|hurt|finish (?:me|this"
             r"|us|the job)|make me pay)\b|\b(?:hell|shell|theyll|he will|she will|they will"
             r"|come back and|come back to) finish the job\b"
             r"|\b(?:restraining order|injunction|non molestation order|protection order)\b[a-z ]{0,40}"
             r"\b(?:outside|across the road|here|right now|on my street|at my)\b"
-            r"|\b(?:locked|locking) (?:me|us) (?:in|inside)\b"
+            r"|\b" + _ABUSER + r"(?:s| has| have)? (?:locked|locking) (?:me|us) (?:in|inside)\b"
             r"|\b(?:he|she|they|hes|shes|theyre) (?:wont|will not|isnt|is not|not) (?:let|letting) (?:me|us)"
             r" (?:leave|out|go)(?: the (?:house|flat|room|bedroom|car))?(?: \||$| and)"
             r"|\b(?:outside|at (?:the|our|my) (?:front |back )?door|downstairs)\b[a-z ]{0,25}\b(?:saying"
@@ -952,8 +956,6 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r" now|outside (?:my|the) (?:house|flat|door))\b"
             r"|\b(?:strangled|choked|hit|beat|punched|kicked|stabbed|pushed) me\b[a-z |]{0,60}\b(?:coming"
             r" back|on (?:his|her|their) way|back (?:tonight|soon|in))\b"
-            r"|\b(?:im|i am|were|we are) hiding (?:in|under|behind) (?:the|my|a) (?:bathroom|bedroom"
-            r"|wardrobe|cupboard|loft|car|toilet)\b"
         ),
         False,
     ),
@@ -963,7 +965,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         (
             r"\b(?:decided|says (?:hes|shes|theyre) going|said (?:hes|shes|theyre|he was|she was)"
             r" going|intends|going) to (?:kill|end|hang|drown|overdose) (?:herself|himself"
-            r"|themselves|themself|her life|his life|their life)\b"
+            r"|themselves|themself|her life|his life|their life)\b(?! (?:coaching|insurance|story"
+            r"|savings|plan))"
             r"|\b(?:just|has just|have just|s just|ve just) (?:cut|burned|burnt|hurt|harmed|stabbed"
             r"|hanged|hung|strangled|poisoned|overdosed) (?:herself|himself|themselves|themself)\b"
             r"(?! (?:playing|at|on|in the|by accident|accidentally|cooking|shaving|falling))"
@@ -1008,10 +1011,10 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "wishes they were dead or gone",
         (
-            r"\bwish(?:ing|ed)? (?:i|id|i had) (?:had )?(?:never been born|died|gone with (?:him|her"
+            r"\bwish(?:ing|ed)? (?:i|id|i had) (?:had )?(?:never been born(?! (?:in|into|to|as|with|here))|died|gone with (?:him|her"
             r"|them)|been the one|not survived|never woken up|not woken up)\b|\bmy heart would"
             r" (?:just )?stop\b|\b(?:wouldnt|would not|dont|do not) (?:mind|care) (?:if i (?:died"
-            r"|didnt wake|was gone|never woke)|dying|not waking up)\b|\bif (?:a|the) (?:bus|car"
+            r"|didnt wake|was gone|never woke)|dying(?! (?:my|her|his|the|it|your))|not waking up)\b|\bif (?:a|the) (?:bus|car"
             r"|lorry|truck|train) (?:hit|killed) me\b|\bcare (?:if|whether) i live or die\b"
             r"|\b(?:fall asleep|sleep|go to sleep) (?:forever|and never wake|and not wake)\b"
             r"|\b(?:disappear|vanish)\b[a-z ]{0,30}\b(?:for good|forever|never come back|face of the"
@@ -1041,7 +1044,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         "hopeless about going on living",
         (
             r"\b(?:whats|what is|whats even) the point (?:of|in) (?:any of (?:it|this)|it all|me"
-            r"|anything)(?: anymore)?(?: \||$)|\bno point (?:in|to|of) me\b|\bnothing left (?:for me|to live for)\b"
+            r"|anything)(?: anymore)?(?: \||$)|\bno point (?:in|to|of) me(?: \||$| anymore| being| trying| carrying)|\bnothing left (?:for me|to live for)\b"
             r"|\bnothing (?:is )?(?:ever )?(?:going to|will) (?:get better|change|improve)(?: for me)?"
             r"(?: \||$| is it)"
             r"|\bhow (?:much )?longer i can (?:keep going|go on|carry on|hold on|take (?:it|this))(?: like"
@@ -1059,7 +1062,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "tired of living",
         (
-            r"\b(?:hate|fed up of|fed up with) (?:being alive|living|existing)\b|\bwanted to be"
+            r"\b(?:hate|fed up of|fed up with) (?:being alive|living|existing)\b(?! (?:with|in|at|here|there"
+            r"|on|like|off))|\bwanted to be"
             r" alive\b|\bfighting to stay alive\b|\b(?:not|no) wanting to (?:live|be here|be alive"
             r"|exist|wake up|go on)\b"
         ),
@@ -1099,7 +1103,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"|\b(?:everything|life|it all) (?:feels|seems|is) (?:so |completely |totally )?hopeless\b"
             r"|\bwhy i (?:even )?bother (?:anymore|at all)(?: \||$)|\bno way back(?: \||$)"
             r"|\b(?:cant|cannot|dont) see myself (?:being )?(?:around|here|alive) (?:in|by|next)\b"
-            r"|\bdont care (?:what happens to me|if i wake up|about living)\b"
+            r"|\bdont care (?:what happens to me|if i wake up|about living)(?: anymore| now)?(?: \||$)"
             r"|\b(?:cant|dont) see why (?:id|i would|i should|i) (?:keep going|go on|carry on)\b"
             r"|\bgiv\w* up on everything(?: \||$)|\bcant face another (?:day|week|year|month) (?:of"
             r" this|like this)\b"
@@ -1645,9 +1649,9 @@ _GOODBYE_CUES = re.compile(
     r"|\bdeleted (?:all )?my (?:socials|accounts|profiles|social media)\b"
     r"|\b(?:gave|given|rehomed|giving) (?:away )?(?:my|the) (?:dog|cat|cats|pets?|rabbits?|bird"
     r"|fish|hamster|guitar|things|stuff)\b|\b(?:the|my) (?:dog|cat) is going to\b"
-    r"|\bthe last time\b|\bwhoever finds\b|\byou were one of the few\b"
-    r"|\bit (?:wasnt|was not|isnt) (?:her|his|their) fault\b|\bdealing with my (?:paperwork"
-    r"|things|affairs)\b|\bwon?t be (?:here|around)\b|\bthe note\b|\bgoodnight and thank you\b"
+    r"|\bit was the last time(?: \||$)|\bwhoever finds\b|\byou were one of the few\b"
+    r"|\btell (?:her|him|them|my \w+) (?:that )?it (?:wasnt|was not|isnt) (?:her|his|their) fault\b|\b(?:hell|shell|theyll|he will|she will|they will) be dealing with my (?:paperwork"
+    r"|things|affairs)\b|\bwon?t be (?:here|around)(?: \||$| anymore| much longer| for (?:them|it|long))|\bthe note\b|\bgoodnight and thank you\b"
 )
 
 
@@ -1658,7 +1662,7 @@ _ORDINARY_ENDING = re.compile(
     r"|(?:our|my) (?:last|final) session|for now|see you|take care|all the best|best wishes"
     r"|good luck|keep in touch|(?:much|so much|a lot) better|back (?:at|to) work"
     r"|sorted(?! (?:everything|it all|out who))"
-    r"|retir\w*|graduat\w*|recommend)\b"
+    r"|retir\w*|graduat\w*|recommend|holiday|detox|a break from)\b"
 )
 
 
