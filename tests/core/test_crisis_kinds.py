@@ -36,6 +36,13 @@ URGENT_BY_KIND = {
         "going to finish things tonight when everyone is asleep",
         "I read how many of my pills it would take and I have enough",
         "no one is going to stop me this time",
+        "I think it's time for me to check out early",
+        "I have a plan and the pills, I just need the house empty",
+    ],
+    "may not be alive soon": [
+        "if I'm still alive tomorrow I'll ring the GP",
+        "these are my last hours and I wanted to thank you",
+        "about to go to sleep forever, it's ok",
     ],
     "preparations and goodbyes": [
         "I've sorted everything out and left my passwords for my sister. Thanks for everything",
@@ -131,6 +138,11 @@ NOT_URGENT_LOOKALIKES = [
     "the kids locked me in the garden for a laugh",
     "she's on the bridge club committee",
     "she's decided to end her life coaching business",
+    "I'll check out early from the hotel on Sunday",
+    "my last day at work is Friday, then a new job",
+    "it took some nerve to jump into the cold lake",
+    "I finally found the courage to end it with him",
+    "nothing is keeping me from following my dreams now",
     # history and negation
     "I used to self harm but I haven't self harmed in two years",
     "I'm not safe to drive after my new medication, can we do video?",

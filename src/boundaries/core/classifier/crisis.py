@@ -179,7 +179,7 @@ _PLACE = (
 _NOT_A_PLACE = (
     r"(?! (?:terrace|garden|bar|restaurant|rack|box|of (?:the|a|his|her|my) (?:shed|garage|car"
     r"|porch)|fixing|repairing|clearing|cleaning|working|sorting|painting|getting|fetching"
-    r"|playing|top (?:cafe|car park|walk|path)|path|walk|cafe|club|committee|team|game))"
+    r"|playing|top (?:cafe|car park)|cafe|club|committee|team|game))"
 )
 _SOFT_PLACE = (
     r"(?:river|canal|canal lock|sea|beach|pier|harbour wall|sea wall|reservoir|lake|quarry"
@@ -1118,6 +1118,36 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         ),
         True,
     ),
+    (
+        "says they may not be alive soon",
+        (
+            r"\b(?:time|going) (?:for me )?(?:i |to )?check out (?:a bit |a little )?early(?: \||$)"
+            r"|\bmy (?:last|final) (?:hours|moments)\b|\bmy (?:last|final) day(?: \||$| alive| on earth)"
+            r"|\bif im (?:still )?alive (?:tomorrow|by|in the morning|next|after)\b"
+            r"|\b(?:about to|going to|ready to) (?:fall asleep|sleep|go to sleep) (?:forever|and never"
+            r" wake up|and not wake up)\b"
+        ),
+        False,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\b(?:courage|nerve) for when i (?:jump|do it)\b|\bplan and the (?:tools|means|stuff|pills"
+            r"|rope)\b|\bthe means to (?:end it|end my life)\b|\bkeeping me from (?:following through"
+            r"|doing it|going through with it)\b"
+        ),
+        True,
+    ),
+    (
+        "talks of killing themselves",
+        r"\b(?:drink|drinking|starve|starving) myself to death\b",
+        True,
+    ),
+    (
+        "hopeless about going on living",
+        r"\bonly reason (?:im|i am) still (?:here|alive)\b",
+        False,
+    ),
 )
 
 _RISK_COMPILED = tuple((reason, re.compile(expr), negatable) for reason, expr, negatable in _RISK)
@@ -1339,6 +1369,10 @@ _GATES: tuple[_Gate, ...] = (
     (_words("stop"),),
     (_words("point hopeless bother way see care giving give gave given face"),),
     (_words("which"),),
+    (_words("check last final alive forever wake"),),
+    (_words("courage nerve guts plan means keeping stopping"),),
+    (_words("death"),),
+    (_words("reason"),),
 )
 if len(_GATES) != len(_RISK_COMPILED):  # pragma: no cover - a mistake when editing the lists
     raise AssertionError("crisis expressions and their gates are out of step")
