@@ -163,6 +163,7 @@ CONCERN = [
     "I don't care what happens to me anymore",
     "I keep wondering which of my tablets would do it",
     "there's no point to any of this",
+    "I've thought about how I'd do it, but I won't",
 ]
 
 NOT_CONCERN_LOOKALIKES = [

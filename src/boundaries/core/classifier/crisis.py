@@ -354,7 +354,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"(?:when|how))\b|\b(?:have|got|made) (?:a|the) plan\b[a-z ]{0,35}\b(?:when|how|where|means"
             r"|need|ready)\b|\b(?:know|worked out|decided|figured out|planned|planning|picked) "
             r"(?:exactly )?(?:how|when|where) (?:i|id|ill|im going to|to) ?(?:would |will |am going "
-            r"to |going to )?(?:do it|kill|end|die)\b|\bhow id do it\b"
+            r"to |going to )?(?:do it|kill|end|die)\b|(?<!thought about )(?<!thinking about )(?<!think about )(?<!thoughts about )\bhow id do it\b"
         ),
         False,
     ),
