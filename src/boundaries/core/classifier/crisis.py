@@ -1028,7 +1028,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
     (
         "thinks about dying or a way to die",
         (
-            r"\b(?:thoughts?|thinking|think|thought|images?|fantasi\w*) (?:a lot )?(?:about|of)"
+            r"\b(?:thoughts?|thinking|think|thought|images?|fantasi[sz](?:e|ed|ing)|fantasies) (?:a lot )?"
+            r"(?:about|of)"
             r" (?:jumping|stepping (?:off|out|in front)|crashing (?:the|my) car|driving (?:off|into)"
             r"|walking into|throwing myself|hanging myself|drowning myself|overdosing|taking all"
             r"|not being here|being dead|how (?:id|i would) do it)\b(?! (?:ship|at|into (?:a|the)"
@@ -1308,7 +1309,7 @@ _GATES: tuple[_Gate, ...] = (
     (_words("charcoal key opened popped block"),),
     (
         _words(
-            "spot day date which how planned where times timed fast there finish back home",
+            "spot day date which planned where crossing fast there finish back home",
         ),
     ),
     (_words("finish finishing stop check checking"),),
@@ -1331,13 +1332,13 @@ _GATES: tuple[_Gate, ...] = (
     (
         _words(
             "voice voices whisper whispers whispering whisperings whispered command commands",
-            "hearing head they it",
+            "hearing head telling tell told saying say says said ordering commanding",
         ),
     ),
     (
         _words(
             "knife knives gun weapon bat hammer machete axe crowbar blade kill finish stab shoot",
-            "survive dead alive next leave hurt pay restraining injunction molestation protection",
+            "survive dead alive leave hurt pay restraining injunction molestation protection",
             "locked locking let letting burn fire smashing breaking kicking banging trying",
             "following followed strangled choked hit beat punched kicked stabbed pushed hiding",
             "outside door downstairs found",
@@ -1353,11 +1354,16 @@ _GATES: tuple[_Gate, ...] = (
     (_words("last gone whoever affairs peace here around"),),
     (
         _words(
-            "wish wishing wished heart mind care hit killed sleep asleep disappear vanish happily",
-            "like want rather meant waiting",
+            "wish wishing wished heart mind care hit killed forever wake disappear vanish here",
+            "fade gone meant waiting",
         ),
     ),
-    (_words("thoughts thought thinking think images fantasise fantasising fantasize about of"),),
+    (
+        _words(
+            "thoughts thought thinking think image images fantasise fantasised fantasising fantasize",
+            "fantasized fantasizing fantasies dying death mind brain",
+        ),
+    ),
     (
         _words(
             "point nothing longer will life future see reason hopeless hope",
