@@ -98,11 +98,14 @@ _TYPOS = {
     "r": "are",
     "cnt": "cant",
     "dnt": "dont",
+    "rn": "right now",
+    "idk": "dont know",
 }
 # (a substring that must be present, the expression, its replacement): the
 # substring test spares most messages the substitution.
 _SPACED = (
     ("my self", re.compile(r"\bmy self\b"), "myself"),
+    ("for ever", re.compile(r"\bfor ever\b"), "forever"),
     (" 2", re.compile(r"\b(want|going|have|got|need) 2\b"), r"\1 to"),
     ("od", re.compile(r"\b(i|ive|i have|she|he|they|just) od(?:d|ed|ing)?\b"), r"\1 overdosed"),
     ("any more", re.compile(r"\bany more\b"), "anymore"),
@@ -141,13 +144,17 @@ _SUICIDE = (
     + r"e\b(?! (?:prevention|awareness|rates?|training|charity|hotline|helpline|line|statistics"
     r"|squad|bomb\w*|forest|watch))"
 )
-_DRUG = (
+#: Medicines by name or kind; ``_DRUG`` adds the ways people point at them.
+_MEDICINE = (
     r"(?:pills|pill|tablets|tablet|meds|medication|medicine|paracetamol|tylenol|acetaminophen"
     r"|ibuprofen|aspirin|painkillers|co codamol|cocodamol|codeine|sertraline|fluoxetine"
     r"|citalopram|mirtazapine|diazepam|xanax|valium|insulin|antidepressants|sleeping \w+"
     r"|quetiapine|amitriptyline|lithium|zopiclone|propranolol|venlafaxine|pregabalin"
-    r"|gabapentin|tramadol|morphine|oxycodone|fentanyl|lamotrigine|olanzapine"
-    r"|of my \w+|of her \w+|of his \w+|in the (?:medicine )?cabinet|bottle)"
+    r"|gabapentin|tramadol|morphine|oxycodone|fentanyl|lamotrigine|olanzapine)"
+)
+_DRUG = (
+    r"(?:" + _MEDICINE[3:-1] + r"|of my \w+|of her \w+|of his \w+|in the (?:medicine )?cabinet"
+    r"|bottle)"
 )
 _AMOUNT = (
     r"(?:all|a whole|the whole|a load|loads|lots|a lot|a bunch|a handful|handfuls|a bottle"
@@ -162,6 +169,39 @@ _ABUSER = (
     r"(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|father|stepdad|mum|mother"
     r"|brother|son|someone|somebody)"
 )
+
+# Places to fall or jump from, and softer places that are dangerous only with a sign near them.
+_PLACE = (
+    r"(?:bridge|footbridge|viaduct|roof|rooftop|roofs|cliff|cliffs|cliff edge|ledge|window ledge"
+    r"|train tracks|railway tracks|tracks|railway line|overpass|platform edge)"
+)
+#: What makes a place word ordinary ("the roof terrace", "the roof of the shed").
+_NOT_A_PLACE = (
+    r"(?! (?:terrace|garden|bar|restaurant|rack|box|of (?:the|a|his|her|my) (?:shed|garage|car"
+    r"|porch)|fixing|repairing|clearing|cleaning|working|sorting|painting|getting|fetching"
+    r"|playing|top (?:cafe|car park)|cafe|club|committee|team|game))"
+)
+_SOFT_PLACE = (
+    r"(?:river|canal|canal lock|sea|beach|pier|harbour wall|sea wall|reservoir|lake|quarry"
+    r"|balcony|platform|station|dam|weir|motorway|car park|multistorey|hill|woods|forest|railway)"
+)
+_DANGER_CUE = (
+    r"(?:wrong side|over the edge|(?:feet|legs) over|leaning over|lean over|not (?:coming|walking"
+    r"|going|driving) back|its deep|deep here|the drop|(?:going to|want to|could|should|ill|i)"
+    r" jump|fast (?:one|ones|train|trains) (?:comes?|goes|through)|the express|cant make myself"
+    r" (?:go|walk|come) back|(?:going to|want to|about to) walk in(?: \||$))\b"
+)
+#: A large amount of a drug, the way people say they have kept it.
+_HOARD = (
+    r"(?:all|a whole|the whole|whole|enough|\d{2,}|(?:\w+ )?months? of|(?:\w+ )?weeks of"
+    r"|packets|boxes|strips|bottles|everything)"
+)
+#: Someone who cannot be reached after a sign of risk.
+_UNREACHABLE = (
+    r"(?:not answering|isnt answering|wont answer|cant reach|cant get hold|phones off|phone is off"
+    r"|no answer|missing|not picking up)"
+)
+_WEAPON = r"(?:knife|knives|gun|weapon|bat|hammer|machete|axe|crowbar|blade)"
 
 _FAREWELL = "writes as if saying a final goodbye"
 
@@ -314,7 +354,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"(?:when|how))\b|\b(?:have|got|made) (?:a|the) plan\b[a-z ]{0,35}\b(?:when|how|where|means"
             r"|need|ready)\b|\b(?:know|worked out|decided|figured out|planned|planning|picked) "
             r"(?:exactly )?(?:how|when|where) (?:i|id|ill|im going to|to) ?(?:would |will |am going "
-            r"to |going to )?(?:do it|kill|end|die)\b|\bhow id do it\b"
+            r"to |going to )?(?:do it|kill|end|die)\b|(?<!thought about )(?<!thinking about )(?<!think about )(?<!thoughts about )\bhow id do it\b"
         ),
         False,
     ),
@@ -436,7 +476,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
             r"(?:(?:suspension|railway|motorway|window|multistorey|multi storey|car park) )?"
             r"(?:bridge|roof\w*|cliff\w*|railway\w*|train tracks|tracks|ledge|car park roof"
             r"|overpass|top of (?:the|a) (?:cliff\w*|building|car park|multistorey|tower|bridge"
-            r"|stairwell|quarry)|platform edge)\b"
+            r"|stairwell|quarry)|platform edge)\b" + _NOT_A_PLACE
         ),
         True,
     ),
@@ -496,7 +536,7 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"|\b(?:wont|will not|never) (?:ever )?hear from me (?:again|ever again)\b(?! (?:until|till"
         r"|til|before|for a|this|over|after|in|during))"
         r"|\b(?:written|wrote|left|writing|leaving) (?:a |my |some )?(?:(?:suicide |goodbye |final "
-        r"|last )(?:note|letter)s?|notes|letters|note|letter)\b[a-z ]{0,12}\b"
+        r"|last )(?:note|letter)s?|notes|letters|note|letter)\b[a-z ]{0,20}\b"
         + _PEOPLE
         + r"\b|\bby the time you (?:read|see|get) "
         r"this\b|\b(?:tell|say to) (?:my )?" + _PEOPLE + r"(?: that)? (?:im sorry|i love|sorry)\b"
@@ -617,7 +657,8 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         r"(?:that )?(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? "
         r"(?:kill|hurt|finish|stab|shoot) me\b|\b(?:scared|afraid|frightened|terrified) "
         r"(?:that )?" + _ABUSER + r"(?:ll| will|s going to| is going to| might| may) "
-        r"(?:kill|hurt|stab|shoot) me\b|\bfinish me off\b"
+        r"(?:kill|hurt|stab|shoot) me\b|\b(?:he|she|they)(?:ll| will|s going to| is going to"
+        r"| are going to)? finish me off\b"
         r"|\b(?:outside|here|coming|at the door|in the house) with a (?:knife|gun|weapon)\b"
         r"|\b" + _ABUSER + r" (?:is|are|s) (?:hitting|beating|strangling|attacking"
         r"|choking) (?:me|my \w+)\b|\bhiding from (?:him|her|them|my \w+)\b",
@@ -649,6 +690,465 @@ _RISK: tuple[tuple[str, str, bool], ...] = (
         ),
         True,
     ),
+    # Written the way clients write them (data/examples/urgent_written.jsonl): the
+    # kinds of the rubric said indirectly, each kept to words that carry the danger.
+    # A dangerous place: a clause that starts there, or a soft place (a river, a
+    # balcony) with a sign of danger near it.
+    (
+        "at or near a dangerous place",
+        (
+            r"(?:^|\| )(?:(?:im|i am|standing|stood|sat|sitting|still|now|up|out|back|parked"
+            r"|here|alone) )*(?:on|at|by|near|under|over|on top of) (?:the |a |this |that )?"
+            r"(?:edge of (?:the )?|top of (?:the )?|end of (?:the )?)?(?:(?:suspension|railway|motorway"
+            r"|multistorey|car park) (?:bridge|roof)|footbridge|viaduct|roof|rooftop|cliff edge|ledge"
+            r"|window ledge|train tracks|railway tracks|tracks|railway line|overpass|platform edge)\b"
+            + _NOT_A_PLACE
+            + r""
+            r"|\bon the wrong side of the (?:fence|railings?|barriers?|yellow line|rail|bridge"
+            r"|wall|safety \w+)\b|\b(?:feet|legs) (?:over|dangling over) the (?:edge|side|railings?"
+            r"|ledge)\b|\bwith my legs out\b|\b(?:at|on|over) the (?:very )?edge of (?:the|a) (?:quarry|cliff"
+            r"|roof|platform|bridge|building|car park|drop|balcony)\b"
+            r"|(?:^|\| |\b(?:im|i am|standing|stood|sat|sitting|parked|here|up|out)(?: \w+)? |\b(?:walked"
+            r"|went|drove|came|got|ended up)(?: up| down| out)? to )(?:on|at|by|near|in|on top of|the"
+            r" top of) (?:the |a |this |that )?(?:edge of (?:the )?|top of (?:the )?"
+            r"|end of (?:the )?)?" + _SOFT_PLACE + r"\b[a-z |]{0,80}?\b" + _DANGER_CUE
+        ),
+        True,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\bgarage\b[a-z |]{0,40}\b(?:engines?|car|cars) (?:running|is running|s running"
+            r"|on(?: \||$))|\b(?:engines?|car) running\b[a-z |]{0,40}\bgarage\b"
+            r"|(?<!rather )\bbath\b[a-z ]{0,30}\b(?:hairdryer|hair dryer|toaster|heater)\b"
+            r"|\b(?:hairdryer|hair dryer|toaster|heater)\b[a-z ]{0,30}\bbath\b"
+            r"|\b(?:hold|take|bear|support) my weight\b|\b(?:branch|beam|belt|rope|cable|railing"
+            r"|bannister|banister|hook)\b[a-z ]{0,25}\b(?:hold|take|bear|support) me\b"
+            r"|\b(?:its|is|s) (?:high|tall|deep) enough(?: \||$)"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing)(?: up)? (?:[a-z0-9]+ ){1,5}?(?:of )?(?:my |his |her |their )?"
+            r"(?:sleep )?" + _MEDICINE + r"\b"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:got|have|bought|saved|counted|holding|with|theres|there is|there are) "
+            + _HOARD
+            + r" (?:(?:box|packet|bottle"
+            r"|strip|tub|load)s? )?(?:of )?(?:my |her "
+            r"|his |my \w+s )?" + _DRUG + r"\b[a-z ]{0,30}?\b(?:here|in front of me|next to me"
+            r"|with me|in my (?:bag|room|pocket|hand|car|drawer)|ready|saved|out|right now"
+            r"|on the \w+)\b"
+            r"|\benough (?:of )?(?:my |his |her )?" + _DRUG + r" (?:saved|stored|hidden|here|to do"
+            r"|to die|to end|to kill|to not wake|to never wake)\b"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:" + _DRUG + r"|knife|knives|guns?|pistol|shotgun|rifle|razor|blades?|rope"
+            r"|noose|bleach)\b[a-z |]{0,50}\b(?:in front of me|next to me|beside me|in my hand"
+            r"|on my lap|counting them|lined up)\b"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\bgot (?:the|my|all (?:the|my|of my)|all of (?:the|my)) (?:\w+ )?(?:"
+            + _DRUG
+            + r"|knife|razor|blades?|rope|gun) out\b|\b(?:pills|tablets|meds) (?:are|all) (?:out"
+            r"|laid out|all out)(?: \||$| in front)"
+            r"|\b(?:pills|tablets|meds|prescription|packets?|paracetamol)\b[a-z ]{0,40}\bso (?:id"
+            r"|i would|ill|i will|i|i could) (?:have|had) (?:enough|more)\b"
+            r"|\b(?:packets?|pills|tablets|paracetamol|shops|chemists|pharmacies)\b[a-z ]{0,40}\bso"
+            r" (?:they|nobody|no one) (?:wouldnt|wont|would not|didnt) (?:ask|notice|suspect"
+            r"|question)\b"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\b(?:got|bought|have) (?:the |some )?charcoal\b[a-z ]{0,30}\b(?:tape|car|boot|tent)\b"
+            r"|\b(?:keep|kept|got|have|holding|took|taken|found) (?:my |his |her |the |my \w+s )?(?:shotgun|gun"
+            r"|rifle|firearm)s? (?:cabinet )?key\b"
+            r"|\b(?:packets?|boxes|blister packs?|strips?)\b(?! of (?!"
+            + _MEDICINE
+            + r"))[a-z ]{0,30}\b(?:all )?(?:opened|popped"
+            r" out) (?:on the (?:desk|table|bed|floor|side)|in front of me)\b|\bknife block\b[a-z |]{0,90}\b(?:wrists?|throat|myself)\b"
+        ),
+        False,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\b(?:picked|chosen|chose|found|know) (?:the|a|my) (?:exact |perfect )?(?:spot|day"
+            r"|date)\b(?! (?:for|to|of|we|with))|\bthe exact spot\b|\bknow (?:exactly )?which"
+            r" (?:bridge|tree|cliff|building|spot|train)(?: \||$)"
+            r"|\bgot it (?:all )?planned\b"
+            r"|\b(?:worked out|know|checked) (?:exactly )?where (?:id|i would|ill|i will) (?:stop the"
+            r" car|jump|do it|stand|go over)\b|\bknow (?:exactly )?where the fence is\b"
+            r"|\b(?:timed|checked|looked up|been looking at|looked at) (?:what )?the (?:level )?crossing"
+            r" times?\b|\bthe fast (?:one|ones|train|trains) (?:comes?"
+            r"|go|goes|through)\b|\bgoing (?:back )?(?:down )?there (?:later|tonight|tomorrow)\b"
+            r"(?! (?:to (?:see|meet|get|pick|buy|eat|watch)|for|with))"
+            r"|\b(?:going|go|went|drove|walked|back) (?:to (?:the )?\w+ )?(?:\w+ )?(?:tonight|later"
+            r"|tomorrow) to finish it\b"
+            r"|\b(?:woods|forest|river|sea|bridge|cliffs?|reservoir|lake|quarry|beach|tracks"
+            r"|canal|viaduct)\b[a-z |]{0,40}\b(?:not|never) (?:coming|walking|going|driving)"
+            r" (?:back|home)\b(?! (?:until|till|til|for|before|to|on|at|after|with))|\b(?:not|never) (?:coming|walking|going) back from (?:there|it)\b"
+        ),
+        False,
+    ),
+    (
+        "talks of ending their life",
+        (
+            r"\bfinish(?:ing)? (?:things|it all|myself off)\b(?! (?:with|off|at|up|for|before|by))"
+            r"|\bmake (?:it|it all|everything|the pain) stop (?:for good|forever|permanently)\b"
+            r"|\bcheck(?:ing)? out (?:for good|permanently)(?: \||$)"
+        ),
+        True,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\b(?:do|doing|do it|finish) (?:it|this|things)? ?(?:tonight|today|tomorrow)? ?(?:when"
+            r"|after|once|while) (?:everyone|the house|the kids|nobody|no one)(?:s| is| are| goes"
+            r"| go)? ?(?:asleep|empty|out|gone|in bed|away|home)\b"
+            r"|\b(?:going to|will|ill) do it (?:on the anniversary|tonight after"
+            r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+        ),
+        False,
+    ),
+    # An act happening now or just over.
+    (
+        "mentions a suicide attempt",
+        (
+            r"\btried\b[a-z |]{0,40}\b(?:rope|belt|cord|ligature|bannister|banister) (?:broke|snapped|came"
+            r" loose|gave way)\b|\b(?:tried|try|trying|attempted) to (?:walk|step|jump|throw myself)"
+            r" (?:in front of (?:a|the) (?:bus|train|car|lorry|truck|traffic|van)|off (?:the|a)"
+            r" (?:bridge|roof|cliff|car park|balcony|building)|into (?:the )?traffic)\b"
+            r"|\bjumped (?:in|into|off) (?:the |a )?(?:canal|river|sea|bridge|reservoir|roof"
+            r"|car park|balcony)\b[a-z |]{0,60}\b(?:pulled|dragged|got|fished) me out\b"
+        ),
+        True,
+    ),
+    (
+        "mentions an overdose",
+        r"\b(?:taken|took|swallowed) something (?:i shouldnt|i should not|to (?:end|die|sleep))\b",
+        True,
+    ),
+    (
+        "describes hurting themselves",
+        (
+            r"(?<!last )(?<!since i )(?<!since )\bself ?harmed\b(?! (?:as|when|in|at|for|years))"
+            r"|\b(?:until|till) (?:i|it) bled\b|\bi (?:cut|burned|burnt) (?:again|deeper)\b"
+            r"|\bcutting (?:right now|now)(?: \||$)|\bput my (?:hand|fist|arm) through\b"
+        ),
+        True,
+    ),
+    # Cannot keep themselves safe.
+    (
+        "says they cannot keep themselves safe",
+        (
+            r"\b(?:cant|cannot|dont think i can|unable to|not able to|dont know if i can|not sure"
+            r" i can) (?:keep|stay) (?:myself |herself |himself |themselves )?(?:safe|alive)\b(?! on| with| by"
+            r"| doing)"
+            r"|\b(?:im|i am) not safe\b(?! (?:to|for|with (?:him|her|them|my)|around (?:him|her"
+            r"|them)|at (?:home|work)|there|in (?:the|this|my)))|\bnot safe with myself\b"
+            r"|\b(?:dont|do not) feel safe (?:right now|tonight|anymore|at the moment)\b(?! (?:with (?:all"
+            r"|the)|in (?:the|this)|around here|at (?:home|work)|because|cos|since|walking|going))"
+            r"|\b(?:cant|cannot|wont|will not|unable to) (?:promise|guarantee|say)(?: you)?(?: that)?"
+            r" (?:ill|i will|im going to|i am going to) (?:still )?(?:be here|be alive|be around"
+            r"|make it|survive)\b"
+            r"|\b(?:cant|cannot|dont think i can|not sure i can|dont know if i can) (?:hold on|hang"
+            r" on|hold out|survive|last) (?:much longer )?(?:till|until|til|through) (?:the )?"
+            r"(?:morning|tonight|the night|tomorrow)\b"
+            r"|\b(?:how long|how much longer) (?:i can|i can keep|before i) (?:stop myself|hold (?:on"
+            r"|out|off)|resist|keep myself safe)\b"
+            r"|\b(?:hold (?:it )?off|resist|fight (?:it|this|the urges?)|stop myself) (?:much|any)"
+            r" longer\b(?! (?:before|until|till|without|from))"
+        ),
+        False,
+    ),
+    (
+        "afraid of what they might do to themselves",
+        (
+            r"\b(?:scared|afraid|frightened|terrified|worried) (?:of what |that |about what )?(?:ill"
+            r"|i will|i might|i may|im going to|i am going to|i could) (?:do(?: it| something)?"
+            r"(?: \||$| if| tonight| when| to myself)|act on (?:it|them|the thoughts|the urges?)(?: \||$"
+            r"| tonight| if| when)|(?:hurt|harm|kill) (?:myself|someone|somebody|him|her|them|my \w+)"
+            r"\b(?! feelings))"
+            r"|\b(?:im|i am) going to do something(?: \||$)"
+        ),
+        True,
+    ),
+    # Voices commanding harm, however the voice is named.
+    (
+        "hears voices telling them to harm themselves",
+        (
+            r"\b(?:voices?|whisper\w*|commands?|hearing (?:them|it|things|him|her)|(?:man|woman"
+            r"|someone|voice) in my head)\b"
+            r"[a-z |]{0,80}?\b(?:tell\w*|told|say\w*|said|want\w*|order\w*|command\w*|shout\w*"
+            r"|scream\w*|whisper\w*|obey)\b[a-z |]{0,50}?\b(?:kill|die|dies|hurt|harm|jump|cutting"
+            r"|cut (?:myself|yourself|off|my (?:arms?|wrists?|legs?|skin|hand|throat))"
+            r"|stab|drown|hang|burn|poison\w*|bleed|swallow|fire|traffic|in front of|take all"
+            r"|(?:all )?the (?:pills|tablets)|obey|punish\w*|do it now|bridge|roof|tracks|edge)\b"
+            r"|\b(?:they|it)(?: keeps?| are| is| have| has| s|re|s been)? (?:telling|tell|told"
+            r"|saying|say|says|said|ordering|commanding) (?:me )?(?:to |i (?:have|need|must|should)"
+            r" (?:to )?)(?:kill|stab|hurt|harm|strangle|drown|hang|burn)(?: \w+)? (?:myself|my \w+"
+            r"|him|her|them|someone|the baby|people|everyone|yourself)\b(?! with kindness)"
+            r"|\b(?:they|it)(?: keeps?| are| is| have| has| s|re|s been)? (?:telling|told|saying|says"
+            r"|said|ordering|commanding) me to cut off my (?!hair|fringe|nails|beard)\w+"
+        ),
+        False,
+    ),
+    # Danger from another person, now.
+    (
+        "in danger from another person",
+        (
+            r"\b(?:outside|at the door|in the house|downstairs|upstairs|in the garden|on (?:his"
+            r"|her|their|the) way)\b[a-z ]{0,25}\bwith (?:a|the|his|her) "
+            + _WEAPON.replace("|bat", "")
+            + r"\b(?! (?:to cut|for the|to carve|and fork))|\b(?:hes|shes|he has|she has|theyve|they have) got (?:a|the|his|her) "
+            + _WEAPON
+            + r"\b(?! (?:licen\w+|collection|club|from|for|at|and fork|in (?:his|her)|to (?:cut|carve|open)))"
+            r"|\bthreaten\w* (?:me |us )?with (?:a |the |his |her )?"
+            + _WEAPON
+            + r"|\b(?:held|holding|put|pointed|pointing) (?:a |the |his |her )?(?:knife|gun|blade)"
+            r" (?:to|at|against) (?:my (?:throat|neck|chest|face)|our|me|us)\b|\bsharpening (?:the )?knives\b"
+            r"|\b(?:said|says|told me|threaten\w*|saying|texted|messaged)(?: that)? (?:if i (?:try to |ever )?"
+            r"(?:leave|go|tell|call|report|speak|talk)[a-z ]{0,20} )?"
+            r"(?:he|she|they)(?:ll| will|d| would|s going to| is going to| are going to)? (?:kill|finish"
+            r"|stab|shoot) (?:me|us)\b"
+            r"|\b(?:said|says|told me|saying|texted|messaged)(?: that)? [a-z ]{0,40}\b(?:i wont survive"
+            r"|i will not survive|ill be dead|i wont be alive|i never leave"
+            r"|the last night ill be alive)\b"
+            r"|\bcoming (?:round |over |back |here )?(?:tonight )?to (?:kill|hurt|finish (?:me|this"
+            r"|us|the job)|make me pay)\b|\b(?:hell|shell|theyll|he will|she will|they will"
+            r"|come back and|come back to) finish the job\b"
+            r"|\b(?:restraining order|injunction|non molestation order|protection order)\b[a-z ]{0,40}"
+            r"\b(?:outside|across the road|here|right now|on my street|at my)\b"
+            r"|\b" + _ABUSER + r"(?:s| has| have)? (?:locked|locking) (?:me|us) (?:in|inside)\b"
+            r"|\b(?:he|she|they|hes|shes|theyre) (?:wont|will not|isnt|is not|not) (?:let|letting) (?:me|us)"
+            r" (?:leave|out|go)(?: the (?:house|flat|room|bedroom|car))?(?: \||$| and)"
+            r"|\b(?:outside|at (?:the|our|my) (?:front |back )?door|downstairs)\b[a-z ]{0,25}\b(?:saying"
+            r"|shouting|screaming|threatening)\b[a-z ]{0,20}\b(?:kill|hurt|stab|shoot)\b"
+            r"|\bfound out where (?:i|we) (?:live|am|are|m staying)\b[a-z |]{0,30}\b(?:outside|here"
+            r"|on (?:his|her|their) way)\b"
+            r"|\bfollowed (?:me )?home\b[a-z |]{0,60}\b(?:on my street|outside|behind me)\b"
+            r"|\b(?:burn|set fire to) (?:the house|the flat|the place|it)(?: down)? with (?:me|us"
+            r"|the kids) in\b"
+            r"|\bnever see (?:them|him|her|the kids|my \w+) alive again\b"
+            r"|\b(?:hes|shes|theyre|he is|she is|they are|hes been|shes been) (?:smashing|breaking|kicking|banging on|trying) (?:things"
+            r"|everything|the door|my door|the windows?|my door handle|the door handle|(?:to )?(?:get"
+            r"|break) in)\b"
+            r"|\b(?:following|followed) me\b[a-z |]{0,50}\b(?:still behind me|behind me|on my street"
+            r" now|outside (?:my|the) (?:house|flat|door))\b"
+            r"|\b(?:strangled|choked|hit|beat|punched|kicked|stabbed|pushed) me\b[a-z |]{0,60}\b(?:coming"
+            r" back|on (?:his|her|their) way|back (?:tonight|soon|in))\b"
+        ),
+        False,
+    ),
+    # Someone else at risk now, reported by a parent, partner, friend or colleague.
+    (
+        "someone else may be at risk right now",
+        (
+            r"\b(?:decided|says (?:hes|shes|theyre) going|said (?:hes|shes|theyre|he was|she was)"
+            r" going|intends|going) to (?:kill|end|hang|drown|overdose) (?:herself|himself"
+            r"|themselves|themself|her life|his life|their life)\b(?! (?:coaching|insurance|story"
+            r"|savings|plan))"
+            r"|\b(?:just|has just|have just|s just|ve just) (?:cut|burned|burnt|hurt|harmed|stabbed"
+            r"|hanged|hung|strangled|poisoned|overdosed) (?:herself|himself|themselves|themself)\b"
+            r"(?! (?:playing|at|on|in the|by accident|accidentally|cooking|shaving|falling))"
+            r"|\b(?:hes|shes|theyve|he has|she has|they have) (?:cut|slashed) (?:his|her|their)"
+            r" (?:wrists?|arms?|legs?|throat|neck)\b(?! (?:on|with a|with the|while|when|by accident"
+            r"|accidentally|in the))"
+            r"|\b(?:hes|shes|theyre|he is|she is|they are|my \w+s|my \w+ is) (?:on|at|up on|standing on"
+            r"|sitting on|on top of|on the edge of) (?:the )?(?:edge of (?:the )?)?(?:roof|bridge"
+            r"|cliffs?|ledge|tracks|train tracks|railway line|balcony|viaduct|car park roof)\b"
+            + _NOT_A_PLACE
+            + r""
+            r"|\b(?:locked|shut) (?:herself|himself|themselves) in\b[a-z ]{0,30}\b(?:running"
+            r"|engine|rope|pills|knife)\b|\bgarage with the (?:car|engine) running\b"
+            r"|\b(?:given|gave|giving) away (?:her|his|their) \w+[a-z ]{0,30}\b(?:written|wrote|left)"
+            r" (?:letters|notes|a note)\b"
+            r"|\b(?:sent|left|texted|posted) (?:me |us |her \w+ |his \w+ )?(?:a )?(?:goodbye|farewell"
+            r"|suicide) (?:message|text|note|letter|post|email|video)\b[a-z |]{0,60}\b"
+            + _UNREACHABLE
+            + r"|\b(?:pic|picture|photo|video|snap) of (?:his |her |their |some |the )?(?:pills|tablets"
+            r"|a rope|a noose|a knife|the bridge|blood)\b[a-z |]{0,40}\b(?:sorry|goodbye|"
+            + _UNREACHABLE[3:]
+            + r"|\bleft a note\b[a-z |]{0,60}\b(?:cars? (?:is )?gone|not answering|isnt answering|cant reach|cant"
+            r" find|missing|phones off|saying sorry|saying goodbye)\b"
+            r"|\bempty (?:packets?|box|boxes|bottles?|blister packs?|strips?) of\b[a-z |]{0,60}\b(?:not"
+            r" answering|isnt answering|wont wake|cant wake|not responding|unconscious|locked)\b"
+        ),
+        False,
+    ),
+    (
+        _FAREWELL,
+        (
+            r"\b(?:this is|its) (?:my |the )?last (?:message|text|email)\b(?!(?: from me)? (?:before|until"
+            r"|till|for (?:a|the|now)|of the|this (?:week|year)))|\bafter im gone\b"
+            r"|\bwhoever finds (?:me|it|them|this)\b|\b(?:put|putting|sorted|sorting) (?:my|all my)"
+            r" affairs (?:in order|out)\b|\bmade my peace\b"
+            r"|\b(?:wont|will not) be (?:here|around) (?:to (?:tell|say|explain)|for (?:them|it"
+            r"|any of it)|after (?:this|today))\b"
+        ),
+        False,
+    ),
+    # Concern: a wish to be dead or gone, thoughts of dying, hopelessness, as written.
+    (
+        "wishes they were dead or gone",
+        (
+            r"\bwish(?:ing|ed)? (?:i|id|i had) (?:had )?(?:never been born(?! (?:in|into|to|as|with|here))|died|gone with (?:him|her"
+            r"|them)|been the one|not survived|never woken up|not woken up)\b|\bmy heart would"
+            r" (?:just )?stop\b|\b(?:wouldnt|would not|dont|do not) (?:mind|care) (?:if i (?:died"
+            r"|didnt wake|was gone|never woke)|dying(?! (?:my|her|his|the|it|your))|not waking up)\b|\bif (?:a|the) (?:bus|car"
+            r"|lorry|truck|train) (?:hit|killed) me\b|\bcare (?:if|whether) i live or die\b"
+            r"|\b(?:fall asleep|sleep|go to sleep) (?:forever|and never wake|and not wake)\b"
+            r"|\b(?:disappear|vanish)\b[a-z ]{0,30}\b(?:for good|forever|never come back|face of the"
+            r" earth)\b|\b(?:happily|like to|want to|wish i could) (?:just )?(?:not be here(?: anymore"
+            r"| at all| any more)?(?: \||$)|fade (?:out|away)\b)|\b(?:rather|want to|wish i could) (?:just )?be gone(?: \||$)"
+            r"|\b(?:not|never|wasnt|dont think im|dont think i was) meant to be (?:alive|born)\b|\bwaiting (?:to die|for (?:it all"
+            r"|everything|life|it) to end|for death)\b"
+        ),
+        True,
+    ),
+    (
+        "thinks about dying or a way to die",
+        (
+            r"\b(?:thoughts?|thinking|think|thought|images?|fantasi[sz](?:e|ed|ing)|fantasies) (?:a lot )?"
+            r"(?:about|of)"
+            r" (?:jumping|stepping (?:off|out|in front)|crashing (?:the|my) car|driving (?:off|into)"
+            r"|walking into|throwing myself|hanging myself|drowning myself|overdosing|taking all"
+            r"|not being here|being dead|how (?:id|i would) do it)\b(?! (?:ship|at|into (?:a|the)"
+            r" (?:new|job)|in (?:the )?(?:pool|lake)|into (?:the|a) pool|the queue))"
+            r"|\b(?:been|ive been) thinking (?:a lot )?about (?:dying|death)\b"
+            r"|\b(?:about|of) (?:dying|death) (?:all the time|a lot|constantly|every day|every night)\b"
+            r"|\b(?:thoughts|mind|brain)\b[a-z ]{0,25}\b(?:go|goes|going|keep going|turn|turns) to "
+            + _SUICIDE
+        ),
+        True,
+    ),
+    (
+        "hopeless about going on living",
+        (
+            r"\b(?:whats|what is|whats even) the point (?:of|in) (?:any of (?:it|this)|it all|me"
+            r"|anything)(?: anymore)?(?: \||$)|\bno point (?:in|to|of) me(?: \||$| anymore| being| trying| carrying)|\bnothing left (?:for me|to live for)\b"
+            r"|\bnothing (?:is )?(?:ever )?(?:going to|will) (?:get better|change|improve)(?: for me)?"
+            r"(?: \||$| is it)"
+            r"|\bhow (?:much )?longer i can (?:keep going|go on|carry on|hold on|take (?:it|this))(?: like"
+            r" this| anymore)?(?: \||$)"
+            r"|\b(?:lost|losing) the will to (?:live|keep going|go on|carry on)\b"
+            r"|\b(?:my life|life) (?:feels|seems) (?:so |completely |totally )?(?:pointless"
+            r"|meaningless)\b|\bmy life is (?:pointless|meaningless)\b"
+            r"|\bno future (?:for me|left)\b|\b(?:dont|cant|cannot) see (?:a|any) (?:future|way out"
+            r"|way back)(?: for me| for myself| of (?:this|it))?(?: \||$| anymore| at all| worth)|\b(?:struggling|hard|cant|cannot|dont|not|no longer) (?:to )?(?:see|find|have)"
+            r" (?:a|any) reason to (?:carry on|go on|keep going|stay alive)\b"
+            r"|\b(?:i feel|im|i am|feeling) (?:completely|totally|utterly) hopeless\b|\blost all hope\b"
+        ),
+        False,
+    ),
+    (
+        "tired of living",
+        (
+            r"\b(?:hate|fed up of|fed up with) (?:being alive|living|existing)\b(?! (?:with|in|at|here|there"
+            r"|on|like|off))|\bwanted to be"
+            r" alive\b|\bfighting to stay alive\b|\b(?:not|no) wanting to (?:live|be here|be alive"
+            r"|exist|wake up|go on)\b"
+        ),
+        False,
+    ),
+    (
+        "feels others would be better off without them",
+        (
+            r"\b(?:easier|better) (?:for everyone )?if i (?:just )?(?:wasnt|werent|was not|were not)"
+            r" (?:here|around|alive)\b|\b(?:world|everyone|everybody|they|family|kids) (?:would be"
+            r"|d be|will be) (?:lighter|better|easier|happier) without me(?: in it)?(?: \||$)"
+            r"|\b(?:feel|feeling|felt) like (?:a|such a|an) burden(?: \||$| to (?:everyone|everybody"
+            r"|them|people|you|all|my (?:family|wife|husband|partner|kids|children|parents|friends"
+            r"|mum|mom|dad)))|\b(?:doing|do) (?:everyone|them|the world|my family) a"
+            r" favou?r\b[a-z ]{0,20}\b(?:not being here|dying|being gone|if i)"
+        ),
+        False,
+    ),
+    (
+        "has the means to harm themselves",
+        (
+            r"\bhow (?:many|much)\b[a-z ]{0,40}\b(?:it would|would it|it will|it takes|to take)\b"
+            r"[a-z |]{0,40}\b(?:i (?:have|got) (?:that many|that much|enough|them)|ive got (?:that"
+            r" many|that much|enough)|(?:he|she|they) wont notice)\b"
+        ),
+        False,
+    ),
+    (
+        "says they may not be alive soon",
+        r"\b(?:nobody|no one|noone|nothing) (?:will|can|is going to) stop me this time\b",
+        False,
+    ),
+    (
+        "hopeless about going on living",
+        (
+            r"\bno point (?:in|to|of) (?:any of (?:it|this)|it all)(?: anymore)?(?: \||$)"
+            r"|\b(?:everything|life|it all) (?:feels|seems|is) (?:so |completely |totally )?hopeless\b"
+            r"|\bwhy i (?:even )?bother (?:anymore|at all)(?: \||$)|\bno way back(?: \||$)"
+            r"|\b(?:cant|cannot|dont) see myself (?:being )?(?:around|here|alive) (?:in|by|next)\b"
+            r"|\bdont care (?:what happens to me|if i wake up|about living)(?: anymore| now)?(?: \||$)"
+            r"|\b(?:cant|dont) see why (?:id|i would|i should|i) (?:keep going|go on|carry on)\b"
+            r"|\bgiv\w* up on everything(?: \||$)|\bcant face another (?:day|week|year|month) (?:of"
+            r" this|like this)\b"
+        ),
+        False,
+    ),
+    (
+        "thinks about dying or a way to die",
+        (
+            r"\bwhich (?:of my |of the )?(?:meds|pills|tablets|medication|bridge|method)\b[a-z ]{0,20}"
+            r"\bwould (?:do it|kill|work)\b"
+        ),
+        True,
+    ),
+    (
+        "says they may not be alive soon",
+        (
+            r"\b(?:time|going) (?:for me )?(?:i |to )?check out (?:a bit |a little )?early(?: \||$)"
+            r"|\bmy (?:last|final) (?:hours|moments)\b|\bmy (?:last|final) day(?: \||$| alive| on earth)"
+            r"|\bif im (?:still )?alive (?:tomorrow|by|in the morning|next|after)\b"
+            r"|\b(?:about to|going to|ready to) (?:fall asleep|sleep|go to sleep) (?:forever|and never"
+            r" wake up|and not wake up)\b"
+        ),
+        False,
+    ),
+    (
+        "describes a plan or method",
+        (
+            r"\b(?:courage|nerve) for when i (?:jump|do it)\b|\bplan and the (?:tools|means|stuff|pills"
+            r"|rope)\b|\bthe means to (?:end it|end my life)\b|\bkeeping me from (?:following through"
+            r"|doing it|going through with it)\b"
+        ),
+        True,
+    ),
+    (
+        "talks of killing themselves",
+        r"\b(?:drink|drinking|starve|starving) myself to death\b",
+        True,
+    ),
+    (
+        "hopeless about going on living",
+        r"\bonly reason (?:im|i am) still (?:here|alive)\b",
+        False,
+    ),
 )
 
 _RISK_COMPILED = tuple((reason, re.compile(expr), negatable) for reason, expr, negatable in _RISK)
@@ -667,6 +1167,14 @@ _SUICIDE_GATE = re.compile(_SUICID)
 _SUICIDE_WORD, _OVERDOSE_WORD, _SELF_WORD = "<suicide>", "<overdose>", "<self>"
 _NUMBER_WORD = "<number>"  # a number of two digits or more ("took 30")
 _NUMBER = re.compile(r"\b\d\d")
+_PLACE_WORDS = (
+    "bridge footbridge viaduct roof rooftop roofs cliff cliffs ledge tracks railway level crossing"
+    " overpass top deck platform"
+)
+_SOFT_PLACE_WORDS = (
+    "river canal sea beach pier harbour reservoir lake quarry balcony platform station dam weir"
+    " motorway car multistorey hill woods forest railway"
+)
 _Gate = tuple[frozenset[str], ...]  # every set must share a word with the message
 _GATES: tuple[_Gate, ...] = (
     (_words(_SUICIDE_WORD),),
@@ -776,6 +1284,101 @@ _GATES: tuple[_Gate, ...] = (
     ),
     (_words("herself himself themselves themself jump life"),),
     (_words("die herself himself themselves themself life"),),
+    # The kinds as clients write them.
+    (_words(_PLACE_WORDS, "wrong feet legs edge", _SOFT_PLACE_WORDS),),
+    (
+        _words(
+            "garage bath hairdryer dryer toaster heater weight branch beam belt rope cable",
+            "railing bannister banister hook enough",
+        ),
+    ),
+    (
+        _words(
+            "saved saving stockpiled stockpiling hoarded hoarding collected collecting stashed",
+            "stashing kept keeping built held holding",
+        ),
+    ),
+    (
+        _words(
+            "all whole enough months month weeks packets boxes strips bottles everything",
+            _NUMBER_WORD,
+        ),
+    ),
+    (_words("front next beside hand lap counting lined"),),
+    (_words("out so"),),
+    (_words("charcoal key opened popped block"),),
+    (
+        _words(
+            "spot day date which planned where crossing fast there finish back home",
+        ),
+    ),
+    (_words("finish finishing stop check checking"),),
+    (
+        _words("do doing finish"),
+        _words(
+            "everyone house kids nobody one anniversary home tonight monday tuesday wednesday",
+            "thursday friday saturday sunday",
+        ),
+    ),
+    (_words("broke snapped loose gave tried try trying attempted jumped"),),
+    (_words("something far"),),
+    (_words("harmed selfharmed bled again deeper cutting through"),),
+    (
+        _words(
+            "safe alive here around make survive hold hang last longer stopping holding resist stop"
+        ),
+    ),
+    (_words("scared afraid frightened terrified worried something"),),
+    (
+        _words(
+            "voice voices whisper whispers whispering whisperings whispered command commands",
+            "hearing head telling tell told saying say says said ordering commanding",
+        ),
+    ),
+    (
+        _words(
+            "knife knives gun weapon bat hammer machete axe crowbar blade kill finish stab shoot",
+            "survive dead alive leave hurt pay restraining injunction molestation protection",
+            "locked locking let letting burn fire smashing breaking kicking banging trying",
+            "following followed strangled choked hit beat punched kicked stabbed pushed hiding",
+            "outside door downstairs found",
+        ),
+    ),
+    (
+        _words(
+            "herself himself themselves themself life cut slashed roof bridge cliff cliffs ledge",
+            "tracks railway balcony viaduct garage goodbye farewell suicide pic picture photo",
+            "video snap note empty given gave giving",
+        ),
+    ),
+    (_words("last gone whoever affairs peace here around"),),
+    (
+        _words(
+            "wish wishing wished heart mind care hit killed forever wake disappear vanish here",
+            "fade gone meant waiting",
+        ),
+    ),
+    (
+        _words(
+            "thoughts thought thinking think image images fantasise fantasised fantasising fantasize",
+            "fantasized fantasizing fantasies dying death mind brain",
+        ),
+    ),
+    (
+        _words(
+            "point nothing longer will life future see reason hopeless hope",
+        ),
+    ),
+    (_words("hate fed wanted fighting wanting"),),
+    (_words("easier better lighter happier burden favour favor"),),
+    (_words("many much"),),
+    (_words("stop"),),
+    (_words("point hopeless bother way see care giving give gave given face"),),
+    (_words("which"),),
+    (_words("check last final alive forever wake"),),
+    (_words("courage nerve guts plan means keeping stopping"),),
+    (_words("death"),),
+    (_words("reason"),),
 )
 if len(_GATES) != len(_RISK_COMPILED):  # pragma: no cover - a mistake when editing the lists
     raise AssertionError("crisis expressions and their gates are out of step")
@@ -807,7 +1410,11 @@ def _candidates(words: set[str]) -> list[int]:
     return sorted(e for e in touched if _REQUIREMENTS[e] <= present)
 
 
-_GOODBYE_GATE = _words("thank thanks goodbye bye sorry mean look wont done ready forgive")
+_GOODBYE_GATE = _words(
+    "thank thanks goodbye bye sorry mean look wont done ready forgive sorted sorting everything",
+    "left made written updated closed paid deleted gave given rehomed giving dog cat time whoever",
+    "you tomorrows todays tonights tomorrow today fault dealing note goodnight",
+)
 
 # Words that, right in front of a match in the same clause, negate it.
 _NEGATORS = frozenset(
@@ -861,7 +1468,9 @@ _NEGATION_BREAKERS = frozenset(
 _NEGATION_WINDOW = 5
 
 _HISTORY = re.compile(
-    r"\bused to\b|\byears ago\b|\b(?:months|years) since\b|\blast year\b|\bback in\b"
+    r"\bused to\b|\byears ago\b|\b(?:months|years) since\b|\blast year\b|\bback in (?:the (?:day|days"
+    r"|old days|\w+ ages|\d+s|\w+ties)|\d{4}|those days|my|school|uni|college|high school|year"
+    r"|primary|secondary)\b"
     r"|\bas a (?:teen\w*|kid|child|student)\b|\bin my (?:teens|twenties|thirties|youth)\b"
     r"|\bwhen (?:i|we|she|he|they) (?:was|were) (?:a |at )?(?:teen\w*|kids?|young\w*|child\w*"
     r"|school|uni\w*|little|small|younger)\b|\bat school\b|\bin the past\b|\b(?:a|one|two|three"
@@ -978,6 +1587,8 @@ _CONCERN_REASONS = frozenset(
         "mentions self-harm",
         "reports violence or threats from another person",
         "someone else talks of wanting to die",
+        "wishes they were dead or gone",
+        "thinks about dying or a way to die",
     }
 )
 #: Concern reasons that intent or a time in the same clause makes urgent: "I want to
@@ -1022,7 +1633,8 @@ _DATED_ACTS = frozenset(
 _FIRST_PERSON = re.compile(r"\b(?:i|ive|im|id|ill|me|my|myself|just)\b")
 _DAYS_AGO = re.compile(
     r"\b(?:last (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-    r"|(?:a|one|two|three|four|five|six|few|couple of|several|\d+) (?:days|weeks|months) ago"
+    r"|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple of"
+    r"|a couple of|several|\d+) (?:days|weeks|months) ago"
     r"|(?:a|one) (?:week|month) ago|in (?:january|february|march|april|may|june|july|august"
     r"|september|october|november|december)|over the (?:summer|holidays)|earlier this (?:month"
     r"|year))\b"
@@ -1065,9 +1677,21 @@ def _level(reason: str, clean: str, start: int, end: int) -> RiskLevel:
 
 _GOODBYE_CUES = re.compile(
     r"\b(?:thank you|thanks) for (?:everything|all you(?:ve)? (?:done|tried)|all your help"
-    r"|trying|everything you)\b|\bgoodbye\b|\bbye\b|\bsorry for everything\b|\bi mean it\b"
-    r"|\blook after yourself\b|\bwont need (?:any more |anymore )?(?:sessions|appointments|them)"
-    r"\b|\bim (?:done|ready)(?: \||$)|\bforgive me\b"
+    r"|trying|everything you|all you did|all the time)\b|\bgoodbye\b|\bbye\b"
+    r"|\bsorry for everything\b|\bi mean it\b|\blook after yourself\b|\bwont (?:need|be needing)"
+    r" (?:any more |anymore )?(?:sessions|appointments|them|it|you)\b|\bim (?:done|ready)(?: \||$)"
+    r"|\bforgive me\b"
+    # Preparations: each ordinary alone, a farewell with another cue.
+    r"|\b(?:sorted|sorting) (?:everything|it all)(?: out)?(?: \||$)|\bsorting out who gets\b|\beverything is (?:done|sorted)\b"
+    r"|\bleft (?:instructions|the passwords|my passwords|letters)\b|\bwritten (?:everything|it all)"
+    r" down for\b|\b(?:made|written|updated) (?:a|my)"
+    r" will\b|\bclosed (?:all )?my (?:bank )?accounts\b|\bpaid off everything\b"
+    r"|\bdeleted (?:all )?my (?:socials|accounts|profiles|social media)\b"
+    r"|\b(?:gave|given|rehomed|giving) (?:away )?(?:my|the) (?:dog|cat|cats|pets?|rabbits?|bird"
+    r"|fish|hamster|guitar|things|stuff)\b|\b(?:the|my) (?:dog|cat) is going to\b"
+    r"|\bit was the last time(?: \||$)|\bwhoever finds\b|\byou were one of the few\b"
+    r"|\btell (?:her|him|them|my \w+) (?:that )?it (?:wasnt|was not|isnt) (?:her|his|their) fault\b|\b(?:hell|shell|theyll|he will|she will|they will) be dealing with my (?:paperwork"
+    r"|things|affairs)\b|\bwon?t be (?:here|around)(?: \||$| anymore| much longer| for (?:them|it|long))|\bthe note\b|\bgoodnight and thank you\b"
 )
 
 
@@ -1076,8 +1700,9 @@ _GOODBYE_CUES = re.compile(
 _ORDINARY_ENDING = re.compile(
     r"\b(?:new job|moving|move to|moved|therapy (?:has )?(?:ended|finished)|now that (?:we|therapy)"
     r"|(?:our|my) (?:last|final) session|for now|see you|take care|all the best|best wishes"
-    r"|good luck|keep in touch|(?:much|so much|a lot) better|back (?:at|to) work|sorted"
-    r"|retir\w*|graduat\w*|recommend)\b"
+    r"|good luck|keep in touch|(?:much|so much|a lot) better|back (?:at|to) work"
+    r"|sorted(?! (?:everything|it all|out who))"
+    r"|retir\w*|graduat\w*|recommend|holiday|detox|a break from)\b"
 )
 
 
