@@ -30,7 +30,7 @@ from boundaries.portal.tasks import (
 )
 from boundaries.practices.actions.agenda import do_add_agenda_item
 from boundaries.practices.actions.agreements import do_set_agreement
-from boundaries.practices.actions.common import who_acted
+from boundaries.practices.actions.common import record_action, who_acted
 from boundaries.practices.models import (
     AgendaItem,
     Client,
@@ -248,13 +248,12 @@ def do_publish_policy(
         )
         # The owner's draft became this version (or is overtaken by it): not kept.
         PolicyDraft.objects.filter(practice=practice).delete()
-        record(
-            action="policy.publish",
-            obj=version,
-            practice=practice,
-            actor=actor,
-            actor_label=who_acted(actor, actor_label),
-            details={"number": version.number, "hash": digest},
+        record_action(
+            "policy.publish",
+            version,
+            actor,
+            actor_label,
+            {"number": version.number, "hash": digest},
         )
         if version.number > 1:
             # Clause amendments: every present client is told (without content) and asked
