@@ -42,22 +42,30 @@ def _unit(path: Path) -> str:
     return path.relative_to(SRC).parts[0].removesuffix(".py")
 
 
-def _imported_units(path: Path) -> set[tuple[str, int]]:
-    """Each ``boundaries.<unit>`` this file imports, with the line, wherever the import stands."""
-    found = set()
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Every module this file imports by absolute name, with the line, wherever it stands;
+    ``from boundaries import clock`` counts as ``boundaries.clock``."""
+    found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
             modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules = [node.module]
-            if node.module == "boundaries":  # from boundaries import clock
+            if node.module == "boundaries":
                 modules = [f"boundaries.{alias.name}" for alias in node.names]
         else:
             continue
-        for module in modules:
-            parts = module.split(".")
-            if parts[0] == "boundaries" and len(parts) > 1:
-                found.add((parts[1], node.lineno))
+        found.extend((module, node.lineno) for module in modules)
+    return found
+
+
+def _imported_units(path: Path) -> set[tuple[str, int]]:
+    """Each ``boundaries.<unit>`` this file imports, with the line."""
+    found = set()
+    for module, line in _imports(path):
+        parts = module.split(".")
+        if parts[0] == "boundaries" and len(parts) > 1:
+            found.add((parts[1], line))
     return found
 
 
@@ -122,18 +130,10 @@ def test_the_core_imports_nothing_above_it_and_no_django() -> None:
     """The pure core: no Django, no other app of ours, whatever floor-mates it has."""
     offending = []
     for path in sorted((SRC / "core").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            else:
-                continue
-            for module in modules:
-                top = module.split(".")[:2]
-                if top[0] == "django" or (top[0] == "boundaries" and top[1:] != ["core"]):
-                    offending.append(f"{path.relative_to(SRC.parent)}:{node.lineno} {module}")
+        for module, line in _imports(path):
+            top = module.split(".")[:2]
+            if top[0] == "django" or (top[0] == "boundaries" and top[1:] != ["core"]):
+                offending.append(f"{path.relative_to(SRC.parent)}:{line} {module}")
     assert offending == []
 
 
