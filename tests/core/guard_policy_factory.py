@@ -19,20 +19,8 @@ from boundaries.core.policy.model import (
     ReplyTemplates,
     Severity,
 )
+from boundaries.core.policy.schema import DEFAULT_SEVERITIES
 from boundaries.core.types import ClauseId
-
-#: What a cautious practice would choose: block what cannot be taken back, warn on the rest.
-DEFAULT_SEVERITIES: Mapping[ClauseId, Severity] = {
-    ClauseId.NO_CONNECTIONS: Severity.BLOCK,
-    ClauseId.NO_SOCIAL_BUSINESS: Severity.BLOCK,
-    ClauseId.REVIEWS: Severity.BLOCK,
-    ClauseId.NO_ENDORSEMENTS: Severity.WARN,
-    ClauseId.LOCATION: Severity.WARN,
-    ClauseId.NO_SEARCHING: Severity.BLOCK,
-    ClauseId.NO_FOLLOWING: Severity.BLOCK,
-    ClauseId.SESSION_CONTENT_EMAIL: Severity.BLOCK,
-    ClauseId.AMENDMENTS: Severity.WARN,
-}
 
 UK_CRISIS = CrisisResources(
     country="GB",
