@@ -84,8 +84,8 @@ def do_answer_in_twiml(message: Message) -> str:
     """
     pending = {
         run.action: run
-        for run in ActionRun.objects.select_for_update().filter(
-            message=message,
+        # Through the message's own manager: each run's ``message`` is this one, not refetched.
+        for run in message.action_runs.select_for_update().filter(
             action__in=[action.value for action in REPLY_ACTIONS],
             status=ActionRun.Status.PENDING,
         )
@@ -103,22 +103,19 @@ def do_answer_in_twiml(message: Message) -> str:
             return ""
     if not collected:
         return ""
-    run = pending[first]
-    with transaction.atomic():
-        finish_run(
-            run,
-            ActionRun.Status.DONE,
-            "sent in the answer to Twilio's webhook (TwiML)",
-            by="sms webhook",
-        )
+    finish_run(
+        pending[first],
+        ActionRun.Status.DONE,
+        "sent in the answer to Twilio's webhook (TwiML)",
+        by="sms webhook",
+    )
     return collected[0]
 
 
 def do_skip_replies(message: Message, reason: str) -> int:
     """Mark the decision's pending replies skipped (a carrier keyword gets no other answer)."""
     runs = list(
-        ActionRun.objects.select_for_update().filter(
-            message=message,
+        message.action_runs.select_for_update().filter(
             action__in=[action.value for action in REPLY_ACTIONS],
             status=ActionRun.Status.PENDING,
         )
