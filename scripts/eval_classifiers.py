@@ -1,18 +1,21 @@
 """Evaluate the shipped message classifier: risk levels first, then topics.
 
-    .venv/bin/python scripts/eval_classifiers.py [--shared PATH] [--testset PATH] [--errors]
+    .venv/bin/python scripts/eval_classifiers.py [--shared PATH] [--testset PATH ...] [--errors]
 
-Two sets, each with a risk level per message (docs/risk-levels.md):
+Three sets, each with a risk level per message (docs/risk-levels.md):
 
 - the shared ``dev`` split, relabelled: every Reddit C-SSRS post carries the level
   we gave it by reading it (``data/labels/cssrs-risk.jsonl``); every other dev row
   (assistant commands, counselling questions, comments) is ``none``;
-- our own test set ``tests/data/triage_testset.jsonl`` (a ``level`` per row).
+- our own test set ``tests/data/triage_testset.jsonl`` (a ``level`` per row);
+- our second test set ``tests/data/triage_testset_2.jsonl``, written on 2026-12-07 by
+  a writer who saw neither the detector nor any other example, and measured before
+  anything was chosen on it.
 
 For each it prints urgent precision and recall, the recall of urgent-or-concern,
 the share of ``none`` messages raised to ``urgent`` and to ``concern``, and a
 level confusion matrix; then per-topic precision, recall and F1. Exits 1 when a
-target is missed on either set:
+target is missed on any set:
 
     urgent recall >= 0.95 at urgent precision >= 0.90; urgent-or-concern recall
     >= 0.99; on none messages, urgent <= 1 % and concern <= 10 %.
@@ -43,7 +46,10 @@ from boundaries.core.types import Label, RiskLevel  # noqa: E402 - after sys.pat
 LABELS = tuple(Label)
 LEVELS = (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
 DEFAULT_SHARED = ROOT.parent / "shared" / "data" / "messages.jsonl"
-DEFAULT_TESTSET = ROOT / "tests" / "data" / "triage_testset.jsonl"
+TESTSETS = {
+    "own test set": ROOT / "tests" / "data" / "triage_testset.jsonl",
+    "second test set": ROOT / "tests" / "data" / "triage_testset_2.jsonl",
+}
 RISK_LABELS = ROOT / "data" / "labels" / "cssrs-risk.jsonl"
 
 MIN_URGENT_RECALL = 0.95
@@ -219,7 +225,12 @@ def _topic_table(topics: Counter[tuple[Label, Label]], console: Console) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--testset", type=Path, default=DEFAULT_TESTSET)
+    parser.add_argument(
+        "--testset",
+        type=Path,
+        action="append",
+        help="a test set of our own (repeatable; default: both in tests/data/)",
+    )
     parser.add_argument("--errors", action="store_true", help="list every level error")
     parser.add_argument("--model", type=Path, help="another artefact (default: the shipped one)")
     args = parser.parse_args(argv)
@@ -229,14 +240,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.model
         else load_default_classifier()
     )
+    sets = {str(path): path for path in args.testset} if args.testset else dict(TESTSETS)
     results = {
         "relabelled dev split": evaluate(
             "relabelled dev split", relabelled_dev(args.shared), classifier, console, args.errors
-        ),
-        "own test set": evaluate(
-            "own test set", testset(args.testset), classifier, console, args.errors
-        ),
+        )
     }
+    for name, path in sets.items():
+        results[name] = evaluate(name, testset(path), classifier, console, args.errors)
     failed = False
     for name, figures in results.items():
         missed = figures.misses()
@@ -244,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"[red]FAIL[/] {name}: missed {'; '.join(missed)}")
             failed = True
     if not failed:
-        console.print("[green]risk targets met on both sets[/]")
+        console.print("[green]risk targets met on every set[/]")
     return 1 if failed else 0
 
 

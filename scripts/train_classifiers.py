@@ -14,7 +14,11 @@ out.
 
 scikit-learn and numpy are used here only; the artefact is read by pure Python.
 The operating thresholds come from out-of-fold predictions on the training data
-(5 folds), never from the dev split or the test set.
+(5 folds), never from the dev split or the test set. The one exception is the
+urgency head's threshold: out of fold it is biased (the crisis expressions were
+written from the training examples, so the urgent examples they miss are the odd
+ones), so it is chosen on validation messages we wrote for that and never train on
+(``data/validation/``).
 """
 
 from __future__ import annotations
@@ -48,13 +52,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from boundaries.core.classifier import crisis  # noqa: E402
-from boundaries.core.classifier.linear import ARTEFACT_NAME, FORMAT, NEVER  # noqa: E402
+from boundaries.core.classifier.linear import (  # noqa: E402
+    ARTEFACT_NAME,
+    FORMAT,
+    NEVER,
+    LinearModel,
+    load_model,
+)
+from boundaries.core.classifier.message import MessageClassifier  # noqa: E402
 from boundaries.core.classifier.text import features  # noqa: E402
 from boundaries.core.types import Label, RiskLevel  # noqa: E402
 
 LABELS = tuple(Label)
 DEFAULT_SHARED = ROOT.parent / "shared" / "data" / "messages.jsonl"
 EXAMPLES = ROOT / "data" / "examples"
+VALIDATION = ROOT / "data" / "validation"
 RISK_LABELS = ROOT / "data" / "labels" / "cssrs-risk.jsonl"
 CSSRS = "cssrs-reddit"
 RUBRIC = "risk-rubric-1"
@@ -195,6 +207,27 @@ def fit(
     return vectorizer, model
 
 
+def fit_urgency(
+    vectorizer: TfidfVectorizer,
+    tokens: Sequence[list[str]],
+    urgent: np.ndarray,
+    weights: np.ndarray,
+    seed: int,
+) -> LogisticRegression:
+    """The urgency head: urgent against everything else, on the same features."""
+    head = LogisticRegression(
+        C=C,
+        class_weight="balanced",
+        tol=TOLERANCE,
+        max_iter=MAX_ITERATIONS,
+        random_state=seed,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        head.fit(vectorizer.transform(tokens), urgent.astype(int), sample_weight=weights)
+    return head
+
+
 def predict(
     vectorizer: TfidfVectorizer, model: LogisticRegression, tokens: Sequence[list[str]]
 ) -> np.ndarray:
@@ -283,36 +316,87 @@ def crisis_thresholds(
     return round(threshold, 3), round(reassured, 3)
 
 
-#: The model alone raises ``urgent`` only where, out of fold, at least this share of
-#: the messages it would raise (and no expression found urgent) were urgent.
+#: The urgency head turns a ``concern`` into ``urgent`` only from a threshold at which,
+#: on the validation messages, at least this share of the messages it would turn were
+#: urgent ...
 URGENT_PRECISION_TARGET = 0.9
-#: ... and only when that operating point rests on at least this many messages.
+#: ... on at least this many messages, and at which all pages together (the
+#: expressions' and the head's) reach at most this share of the messages without risk.
 URGENT_MIN_FLAGGED = 10
+MAX_NONE_PAGED = 0.01
+URGENT_CANDIDATES = np.arange(0.5, 1.0, 0.01)
+LEVELS = (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
+
+
+def read_validation(folder: Path = VALIDATION) -> list[tuple[str, RiskLevel]]:
+    rows = [row for path in sorted(folder.glob("*.jsonl")) for row in read_jsonl(path)]
+    return [(str(row["text"]), RiskLevel(str(row["level"]))) for row in rows]
 
 
 def urgent_threshold(
-    scores: np.ndarray, urgent: np.ndarray, expressed_urgent: np.ndarray, console: Console
+    model: LinearModel, validation: Sequence[tuple[str, RiskLevel]], console: Console
 ) -> float:
-    """The lowest risk score at which the model alone is right about ``urgent`` often enough.
+    """The lowest urgency from which the head turns ``concern`` into ``urgent`` rightly.
 
-    ``NEVER`` (above 1.0) when no score reaches the precision target on enough
-    messages: then only the curated expressions raise ``urgent``.
+    ``model`` is the new artefact with the head switched off: every validation message
+    it puts at ``concern`` is a candidate. The threshold is the lowest candidate from
+    which, at it and at every higher candidate, the issue's two bounds on pages hold
+    on the validation messages: ``URGENT_PRECISION_TARGET`` of what the head would
+    turn is urgent (where it turns at least ``URGENT_MIN_FLAGGED``), and of the
+    messages without risk at most ``MAX_NONE_PAGED`` page, counting the expressions'
+    own false pages. ``NEVER`` when there is no such point: then only the
+    expressions raise ``urgent``.
     """
-    unexpressed = ~expressed_urgent
-    for candidate in np.arange(0.5, 1.0, 0.01):
-        flagged = unexpressed & (scores >= candidate)
-        count = int(np.sum(flagged))
-        if count < URGENT_MIN_FLAGGED:
-            break
-        precision = float(np.sum(flagged & urgent)) / count
-        if precision >= URGENT_PRECISION_TARGET:
-            console.print(
-                f"model-only urgent: threshold {candidate:.2f}, out-of-fold precision "
-                f"{precision:.3f} on {count} messages"
+    classifier = MessageClassifier(model)
+    candidates: list[tuple[float, RiskLevel]] = []
+    without_risk = paged_without_risk = 0
+    for text, level in validation:
+        got = classifier.classify(text).risk
+        without_risk += level is RiskLevel.NONE
+        paged_without_risk += level is RiskLevel.NONE and got is RiskLevel.URGENT
+        if got is RiskLevel.CONCERN:
+            candidates.append((model.read(text)[1], level))
+    table = Table(title=f"urgency head on {len(validation)} validation messages")
+    for column in (
+        "threshold",
+        "turned urgent",
+        "urgent",
+        "concern",
+        "none",
+        "precision",
+        "none paged",
+    ):
+        table.add_column(column, justify="right")
+    chosen = NEVER
+    searching = True
+    for candidate in reversed(URGENT_CANDIDATES):
+        turned = [level for urgency, level in candidates if urgency >= candidate]
+        count = {level: turned.count(level) for level in RiskLevel}
+        precision = count[RiskLevel.URGENT] / max(len(turned), 1)
+        none_paged = (paged_without_risk + count[RiskLevel.NONE]) / max(without_risk, 1)
+        if round(candidate * 100) % 5 == 0:
+            table.add_row(
+                f"{candidate:.2f}",
+                str(len(turned)),
+                *(
+                    str(count[level])
+                    for level in (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
+                ),
+                f"{precision:.3f}",
+                f"{none_paged:.2%}",
             )
-            return round(float(candidate), 3)
-    console.print("model-only urgent: no threshold meets the precision target; never")
-    return NEVER
+        if not searching or len(turned) < URGENT_MIN_FLAGGED:
+            continue
+        if precision < URGENT_PRECISION_TARGET or none_paged > MAX_NONE_PAGED:
+            searching = False
+        else:
+            chosen = float(candidate)
+    console.print(table)
+    if chosen == NEVER:
+        console.print("urgency head: no threshold meets both bounds; never")
+    else:
+        console.print(f"urgency head: threshold {chosen:.2f}")
+    return round(chosen, 3)
 
 
 def significant(value: float) -> float:
@@ -322,6 +406,7 @@ def significant(value: float) -> float:
 def export(  # noqa: PLR0917 (a private helper called once, in order)
     vectorizer: TfidfVectorizer,
     model: LogisticRegression,
+    head: LogisticRegression,
     thresholds: dict[str, float],
     crisis_threshold: float,
     reassured_threshold: float,
@@ -330,10 +415,12 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
 ) -> bytes:
     idf = vectorizer.idf_
     weights = model.coef_.T
+    urgency = head.coef_[0]
     vocabulary = {}
     for feature, index in sorted(vectorizer.vocabulary_.items()):
         row = [significant(idf[index] ** 2)]
         row.extend(significant(idf[index] * weight) for weight in weights[index])
+        row.append(significant(idf[index] * urgency[index]))
         vocabulary[feature] = row
     document = {
         "format": FORMAT,
@@ -344,6 +431,7 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
             "threshold": crisis_threshold,
             "reassured_threshold": reassured_threshold,
             "personal_mass": PERSONAL_MASS,
+            "urgency_bias": significant(float(head.intercept_[0])),
             "urgent_threshold": urgent,
         },
         "metadata": metadata,
@@ -385,6 +473,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--examples", type=Path, default=EXAMPLES, help="our own examples")
+    parser.add_argument(
+        "--validation", type=Path, default=VALIDATION, help="where the urgency head is chosen"
+    )
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument("--folds", type=int, default=FOLDS, help="0 skips threshold search")
     return parser.parse_args(argv)
@@ -414,12 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             tokens.append(sorted(features(ex.text)))
             progress.advance(task)
         expressed = np.zeros(len(examples), dtype=bool)
-        expressed_urgent = np.zeros(len(examples), dtype=bool)
         task = progress.add_task("crisis expressions", total=len(examples))
         for index, ex in enumerate(examples):
             found = crisis.assess(ex.text)
             expressed[index] = found.risk
-            expressed_urgent[index] = found.level is RiskLevel.URGENT
             progress.advance(task)
 
         out_of_fold = np.zeros((len(examples), len(LABELS)))
@@ -455,18 +544,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             own=weights > 1,
             console=console,
         )
-        urgent = urgent_threshold(
-            out_of_fold[:, crisis_column],
-            np.array([ex.level is RiskLevel.URGENT for ex in examples]),
-            expressed_urgent,
-            console,
-        )
     else:
         thresholds = {str(label): 0.5 for label in LABELS}
-        crisis_threshold, reassured, urgent = 0.3, 0.6, NEVER
+        crisis_threshold, reassured = 0.3, 0.6
     thresholds[str(Label.CRISIS)] = crisis_threshold
     metadata = describe(examples, weights, args.folds, args.seed)
-    data = export(vectorizer, model, thresholds, crisis_threshold, reassured, urgent, metadata)
+    head = fit_urgency(
+        vectorizer,
+        tokens,
+        np.array([ex.level is RiskLevel.URGENT for ex in examples]),
+        weights,
+        args.seed,
+    )
+    urgent = NEVER
+    data = export(
+        vectorizer, model, head, thresholds, crisis_threshold, reassured, urgent, metadata
+    )
+    validation = read_validation(args.validation)
+    if args.folds and validation:
+        urgent = urgent_threshold(load_model(data), validation, console)
+        data = export(
+            vectorizer, model, head, thresholds, crisis_threshold, reassured, urgent, metadata
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     console.print(

@@ -2,8 +2,10 @@
 
 Training (``scripts/train_classifiers.py``) fits a softmax logistic regression on
 binary TF-IDF features (``text.features``) with scikit-learn and writes, for
-every feature of the vocabulary, one row: its squared IDF followed by its IDF
-times each label's weight. A message's logit for a label is then
+every feature of the vocabulary, one row: its squared IDF, its IDF times each
+label's weight, and last its IDF times the weight of the *urgency head* (a
+second, binary logistic regression on the same features: urgent against
+everything else). A message's logit for a label is then
 
     sum(row[1 + label] for its features) / sqrt(sum(row[0] for its features)) + bias
 
@@ -11,7 +13,8 @@ which is exactly the L2-normalised TF-IDF dot product scikit-learn computed,
 done with dict lookups and a column sum in C (``zip``/``sum``). The known
 features of each word are looked up once and cached (``_WORD_CACHE_SIZE``
 words): clients reuse the same few thousand words.
-The probabilities are the softmax of the logits; a message about two things
+The probabilities are the softmax of the logits, the urgency the sigmoid of
+its own logit; a message about two things
 (a reschedule that also discloses panic attacks) splits its mass between them,
 and per-label thresholds turn that into several labels.
 """
@@ -37,7 +40,7 @@ from boundaries.core.types import Label
 __all__ = ["ARTEFACT_NAME", "FORMAT", "LinearModel", "load_model"]
 
 ARTEFACT_NAME = "model.json.gz"
-FORMAT = 2
+FORMAT = 3
 #: Distinct words whose known features are kept; the cache starts over when full.
 _WORD_CACHE_SIZE = 50_000
 _Row = tuple[float, ...]
@@ -60,8 +63,10 @@ class LinearModel:
     crisis_threshold: float
     crisis_reassured_threshold: float
     personal_mass: float
-    #: The model alone raises ``urgent`` only at this risk probability or more (above
-    #: 1.0: never); below it, it can raise ``concern`` (docs/risk-levels.md).
+    #: The urgency head's bias (its weights are the last value of each row).
+    urgency_bias: float
+    #: A message at ``concern`` becomes ``urgent`` on the model's reading alone when its
+    #: urgency reaches this (above 1.0: never); chosen on our validation messages.
     urgent_threshold: float
     metadata: Mapping[str, Any]
     _word_rows: dict[str, dict[str, _Row]] = field(default_factory=dict, repr=False, compare=False)
@@ -78,6 +83,10 @@ class LinearModel:
 
     def probabilities(self, text: str) -> dict[Label, float]:
         """The probability of each label for ``text`` (they sum to one)."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[dict[Label, float], float]:
+        """The probability of each label, and the urgency head's probability of urgent."""
         words = normalise(text[:MAX_MODEL_CHARS]).split()
         known: dict[str, _Row] = {}
         cached = self._word_rows.get
@@ -92,13 +101,27 @@ class LinearModel:
         if known:
             sums = list(map(sum, zip(*known.values(), strict=True)))
             scale = 1.0 / math.sqrt(sums[0]) if sums[0] > 0.0 else 0.0
-            logits = [total * scale + bias for total, bias in zip(sums[1:], self.bias, strict=True)]
+            logits = [
+                total * scale + bias for total, bias in zip(sums[1:-1], self.bias, strict=True)
+            ]
+            urgency_logit = sums[-1] * scale + self.urgency_bias
         else:
             logits = list(self.bias)
+            urgency_logit = self.urgency_bias
         top = max(logits)
         exps = [math.exp(logit - top) for logit in logits]
         total = sum(exps)
-        return {label: value / total for label, value in zip(self.labels, exps, strict=True)}
+        probabilities = {
+            label: value / total for label, value in zip(self.labels, exps, strict=True)
+        }
+        return probabilities, _sigmoid(urgency_logit)
+
+
+def _sigmoid(logit: float) -> float:
+    if logit >= 0:
+        return 1.0 / (1.0 + math.exp(-logit))
+    odd = math.exp(logit)
+    return odd / (1.0 + odd)
 
 
 def _parse(document: Mapping[str, Any]) -> LinearModel:
@@ -108,7 +131,7 @@ def _parse(document: Mapping[str, Any]) -> LinearModel:
             f"this code reads format {FORMAT}"
         )
     labels = tuple(Label(name) for name in document["labels"])
-    width = 1 + len(labels)
+    width = 2 + len(labels)  # squared IDF, one weight per label, the urgency head's
     vocabulary: dict[str, tuple[float, ...]] = {}
     for feature, row in document["vocabulary"].items():
         if len(row) != width:
@@ -124,6 +147,7 @@ def _parse(document: Mapping[str, Any]) -> LinearModel:
         crisis_threshold=float(crisis["threshold"]),
         crisis_reassured_threshold=float(crisis["reassured_threshold"]),
         personal_mass=float(crisis["personal_mass"]),
+        urgency_bias=float(crisis["urgency_bias"]),
         urgent_threshold=float(crisis.get("urgent_threshold", NEVER)),
         metadata=document.get("metadata", {}),
     )

@@ -1,17 +1,22 @@
 """The message classifier triage calls: the linear model and the risk expressions together.
 
-The level (docs/risk-levels.md) comes first. The curated expressions give their own
-level: any urgent one makes the message urgent, and only they do (the model alone
-may raise ``urgent`` only at the artefact's ``urgent_threshold``, which no score
-reaches on our data). Otherwise the model raises ``concern`` at its operating
-threshold, chosen at training time so that the urgent messages of held-out folds
-stay raised, provided it reads the message as personal at all (risk and session
-content together hold at least ``personal_mass`` of its probability: "thanks for
-the help" is not at risk because noisy data says so); when the message negates
-risk, puts it in the past or uses a figure of speech ("this commute is killing
-me", "a suicidal tactic"), the model needs the higher "reassured" threshold
-instead. Negation never silences an expression that carries its own ("I don't
-want to live", "I'm not ok, I want to die"): see ``crisis``.
+The level (docs/risk-levels.md) comes first. The curated expressions give their
+own level: any urgent one makes the message urgent. Otherwise the model raises
+``concern`` at its operating threshold, chosen at training time so that the
+urgent messages of held-out folds stay raised, provided it reads the message as
+personal at all (risk and session content together hold at least
+``personal_mass`` of its probability: "thanks for the help" is not at risk
+because noisy data says so); when the message negates risk, puts it in the past
+or uses a figure of speech ("this commute is killing me", "a suicidal tactic"),
+the model needs the higher "reassured" threshold instead. Negation never
+silences an expression that carries its own ("I don't want to live", "I'm not
+ok, I want to die"): see ``crisis``.
+
+A message at ``concern`` (by an expression or the model) that is not reassured
+becomes ``urgent`` when the model's urgency head, trained for urgent against
+everything else, reaches the artefact's ``urgent_threshold``: the threshold at
+which nine in ten of the messages it would raise were urgent among validation
+messages we wrote and never trained on (docs/classifiers.md).
 """
 
 from __future__ import annotations
@@ -58,11 +63,12 @@ class MessageClassifier:
     def classify(self, text: str, subject: str = "") -> Classification:
         """Scores, labels over their thresholds, and the risk level with its evidence."""
         full = f"{subject}\n{text}" if subject else text
-        scores = self.model.probabilities(full)
+        scores, urgency = self.model.read(full)
         probability = scores[Label.CRISIS]
         risk = crisis.assess(full)
         evidence: list[str] = list(risk.reasons)
         level = risk.level
+        reassured: bool | None = None
         if level is RiskLevel.URGENT:
             scores[Label.CRISIS] = max(probability, EXPRESSION_SCORE)
         elif (
@@ -75,13 +81,7 @@ class MessageClassifier:
             )
             if len(full.split()) < SHORT_WORDS:
                 limit = max(limit, SHORT_THRESHOLD)
-            if probability >= self.model.urgent_threshold and not reassured:
-                level = RiskLevel.URGENT
-                evidence.append(
-                    "the message model is highly confident of a risk to life "
-                    f"(score {probability:.3f}, threshold {self.model.urgent_threshold:g})"
-                )
-            elif probability >= limit:
+            if probability >= limit:
                 if level is RiskLevel.NONE:
                     evidence.append(
                         "the message model reads a risk sign "
@@ -92,6 +92,17 @@ class MessageClassifier:
                 scores[Label.CRISIS] = probability * REASSURED_DAMPING
         elif level is RiskLevel.NONE and probability >= self.model.crisis_threshold:
             scores[Label.CRISIS] = probability * REASSURED_DAMPING
+        if level is RiskLevel.CONCERN and urgency >= self.model.urgent_threshold:
+            # A risk sign, and the urgency head reads danger now in the rest of the words
+            # (a plan, means, a farewell said indirectly) that no expression names.
+            if reassured is None:
+                reassured = risk.suppressed or crisis.reassures(full)
+            if not reassured:
+                level = RiskLevel.URGENT
+                evidence.append(
+                    "the message model reads danger now "
+                    f"(urgency {urgency:.3f}, threshold {self.model.urgent_threshold:g})"
+                )
         labels: set[Label] = {
             label
             for label, score in scores.items()
