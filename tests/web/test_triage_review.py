@@ -352,3 +352,56 @@ def test_at_a_glance_shows_the_practices_alert_precision_with_counts(
     # Another practice's page counts only its own alerts.
     other = signed_in(charlie.user).get("/dashboard/insights/").content.decode()
     assert "No alerts judged yet" in section(other, "alert-precision")
+
+
+# ---------------------------------------------------------------- where an alert came from
+
+#: No curated expression names this; the message model's urgency head reads it as urgent.
+MODEL_URGENT_TEXT = (
+    "I took my husband's heart pills, all of them, about 10 minutes ago. I can't undo it now."
+)
+
+
+def test_an_alert_says_whether_the_sign_was_in_the_words_or_the_models_reading(
+    practice: Any, alice: Any, rowan: Any
+) -> None:
+    words = arrive(practice, URGENT_TEXT, 1)
+    model = arrive(practice, MODEL_URGENT_TEXT, 2)
+    assert (words.risk, model.risk) == ("urgent", "urgent")
+    assert Alert.objects.get(message=words).in_words is True
+    assert Alert.objects.get(message=model).in_words is False
+    listed = section(signed_in(alice.user).get("/dashboard/").content.decode(), "crisis")
+    items = {
+        int(match.group(1)): match.group(0)
+        for match in re.finditer(r'<li><a href="/dashboard/messages/(\d+)/".*?</li>', listed, re.S)
+    }
+    assert ">in the words</span>" in items[words.pk]
+    assert "model's reading" not in items[words.pk]
+    assert ">model&#x27;s reading</span>" in items[model.pk] or (
+        ">model's reading</span>" in items[model.pk]
+    )
+    assert "in the words" not in items[model.pk]
+    # The message page gives the model's reason in plain words, never the message's.
+    page = signed_in(alice.user).get(f"/dashboard/messages/{model.pk}/").content.decode()
+    assert "the message model reads danger now (urgency 0." in page
+
+
+def test_at_a_glance_counts_the_alert_precision_of_each_source(
+    practice: Any, alice: Any, rowan: Any
+) -> None:
+    http = signed_in(alice.user, confirmed=True)
+    judged = [
+        (arrive(practice, URGENT_TEXT, 1), "urgent"),
+        (arrive(practice, URGENT_TEXT + "!", 2), "concern"),
+        (arrive(practice, MODEL_URGENT_TEXT, 3), "urgent"),
+        (arrive(practice, MODEL_URGENT_TEXT + "!", 4), "none"),
+        (arrive(practice, MODEL_URGENT_TEXT + "!!", 5), "none"),
+    ]
+    for message, judgement in judged:
+        http.post(f"/dashboard/messages/{message.pk}/act/", {"judgement": judgement})
+    shown = section(http.get("/dashboard/insights/").content.decode(), "alert-precision")
+    assert "Of the 5 urgent alerts judged in this practice, 2 were confirmed as urgent" in shown
+    assert "With the sign in the words: 1 of 2 confirmed." in shown
+    assert "From the message model&#x27;s reading: 1 of 3 confirmed." in shown or (
+        "From the message model's reading: 1 of 3 confirmed." in shown
+    )

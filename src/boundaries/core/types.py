@@ -215,7 +215,8 @@ class Decision:
     ``expressed_risk`` is the level the curated expressions found in the words
     themselves; a ``concern`` above it was raised by the message model alone, which
     is often wrong on short ordinary messages (docs/classifiers.md), so the inbox
-    lists the concerns in the words first.
+    lists the concerns in the words first; an ``urgent`` above it was read by the
+    model's urgency head, and its alert says so.
     """
 
     scores: Mapping[Label, float]

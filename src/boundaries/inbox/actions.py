@@ -432,7 +432,12 @@ def _store(items: list[_Triaged]) -> None:
         )
         insert_all(
             [
-                Alert(practice=item.practice, message=message, created_at=now)
+                Alert(
+                    practice=item.practice,
+                    message=message,
+                    created_at=now,
+                    in_words=item.decision.expressed_risk is RiskLevel.URGENT,
+                )
                 for message, item in zip(messages, items, strict=True)
                 if item.decision.crisis
             ]

@@ -188,6 +188,11 @@ class Alert(_MessageNotice):
         NONE = RiskLevel.NONE.value, "No risk"
 
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="alert")
+    #: A curated expression found the urgent sign in the words; false when the message
+    #: model's urgency head read it (docs/classifiers.md); null on alerts stored before
+    #: it was recorded. Shown beside the alert, and the practice's alert precision is
+    #: counted for each, so a therapist learns how far to trust the model's pages.
+    in_words = models.BooleanField(null=True, default=None)
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     judgement = models.CharField(

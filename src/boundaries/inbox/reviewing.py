@@ -113,12 +113,20 @@ def do_mark_reviewed(message: Message, *, actor: Any) -> Review:
 
 @dataclass(frozen=True, slots=True)
 class AlertPrecision:
-    """Of the alerts the therapists judged, how many they confirmed as urgent."""
+    """Of the alerts the therapists judged, how many they confirmed as urgent.
+
+    ``*_words`` count the alerts whose urgent sign an expression found in the words,
+    ``*_model`` those the message model's urgency head raised.
+    """
 
     judged: int
     confirmed: int
     concern: int
     no_risk: int
+    judged_words: int = 0
+    confirmed_words: int = 0
+    judged_model: int = 0
+    confirmed_model: int = 0
 
     @property
     def share(self) -> float | None:
@@ -127,10 +135,16 @@ class AlertPrecision:
 
 def alert_precision(practice: Practice) -> AlertPrecision:
     """The practice's own alert precision, from its judged alerts (one query)."""
+    judged = ~Q(judgement="")
+    urgent = Q(judgement=RiskLevel.URGENT.value)
     counts = Alert.objects.filter(practice=practice).aggregate(
-        judged=Count("pk", filter=~Q(judgement="")),
-        confirmed=Count("pk", filter=Q(judgement=RiskLevel.URGENT.value)),
+        judged=Count("pk", filter=judged),
+        confirmed=Count("pk", filter=urgent),
         concern=Count("pk", filter=Q(judgement=RiskLevel.CONCERN.value)),
         no_risk=Count("pk", filter=Q(judgement=RiskLevel.NONE.value)),
+        judged_words=Count("pk", filter=judged & Q(in_words=True)),
+        confirmed_words=Count("pk", filter=urgent & Q(in_words=True)),
+        judged_model=Count("pk", filter=judged & Q(in_words=False)),
+        confirmed_model=Count("pk", filter=urgent & Q(in_words=False)),
     )
     return AlertPrecision(**counts)
