@@ -59,7 +59,7 @@ from boundaries.core.classifier.linear import (  # noqa: E402
     LinearModel,
     load_model,
 )
-from boundaries.core.classifier.message import MessageClassifier  # noqa: E402
+from boundaries.core.classifier.message import MessageClassifier, head_held_back  # noqa: E402
 from boundaries.core.classifier.text import features  # noqa: E402
 from boundaries.core.types import Label, RiskLevel  # noqa: E402
 
@@ -325,7 +325,23 @@ URGENT_PRECISION_TARGET = 0.9
 URGENT_MIN_FLAGGED = 10
 MAX_NONE_PAGED = 0.01
 URGENT_CANDIDATES = np.arange(0.5, 1.0, 0.01)
+#: The head also needs the model to read the message as mainly personal (risk and
+#: session content together at least this much): "I won't make it tonight, the car
+#: won't start" reads as urgent words in a message about logistics. The floor is
+#: chosen with the threshold, on the validation messages, from these.
+URGENT_PERSONAL_MASSES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+#: The highest floor whose threshold still turns this share of the most urgent
+#: messages any floor turns is taken.
+URGENT_KEEP_SHARE = 0.98
 LEVELS = (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadPoint:
+    threshold: float
+    turned: dict[RiskLevel, int]
+    precision: float
+    none_paged: float
 
 
 def read_validation(folder: Path = VALIDATION) -> list[tuple[str, RiskLevel]]:
@@ -333,30 +349,92 @@ def read_validation(folder: Path = VALIDATION) -> list[tuple[str, RiskLevel]]:
     return [(str(row["text"]), RiskLevel(str(row["level"]))) for row in rows]
 
 
+def _head_curve(
+    candidates: Sequence[tuple[float, float, RiskLevel]],
+    mass: float,
+    paged_without_risk: int,
+    without_risk: int,
+) -> list[HeadPoint]:
+    """From the highest threshold down, what the head would turn at this personal mass."""
+    points = []
+    for candidate in reversed(URGENT_CANDIDATES):
+        turned = [
+            level
+            for urgency, personal, level in candidates
+            if urgency >= candidate and personal >= mass
+        ]
+        count = {level: turned.count(level) for level in RiskLevel}
+        points.append(
+            HeadPoint(
+                float(candidate),
+                count,
+                count[RiskLevel.URGENT] / max(len(turned), 1),
+                (paged_without_risk + count[RiskLevel.NONE]) / max(without_risk, 1),
+            )
+        )
+    return points
+
+
+def _lowest_within_bounds(points: Sequence[HeadPoint]) -> HeadPoint | None:
+    """The lowest threshold from which, at it and every higher one, both bounds hold."""
+    chosen = None
+    for point in points:
+        if sum(point.turned.values()) < URGENT_MIN_FLAGGED:
+            continue
+        if point.precision < URGENT_PRECISION_TARGET or point.none_paged > MAX_NONE_PAGED:
+            break
+        chosen = point
+    return chosen
+
+
 def urgent_threshold(
     model: LinearModel, validation: Sequence[tuple[str, RiskLevel]], console: Console
-) -> float:
-    """The lowest urgency from which the head turns ``concern`` into ``urgent`` rightly.
+) -> tuple[float, float]:
+    """The urgency head's threshold and personal-mass floor, chosen on validation messages.
 
-    ``model`` is the new artefact with the head switched off: every validation message
-    it puts at ``concern`` is a candidate. The threshold is the lowest candidate from
-    which, at it and at every higher candidate, the issue's two bounds on pages hold
+    ``model`` is the new artefact with the head switched off: every validation
+    message it puts at ``concern`` that the head is not held back from
+    (``head_held_back``) is a candidate. For each floor, the threshold is the lowest
+    from which, at it and at every higher one, the issue's two bounds on pages hold
     on the validation messages: ``URGENT_PRECISION_TARGET`` of what the head would
     turn is urgent (where it turns at least ``URGENT_MIN_FLAGGED``), and of the
     messages without risk at most ``MAX_NONE_PAGED`` page, counting the expressions'
-    own false pages. ``NEVER`` when there is no such point: then only the
-    expressions raise ``urgent``.
+    own false pages. Of those, the highest floor that pages for at least
+    ``URGENT_KEEP_SHARE`` of the most urgent messages any floor pages for wins.
+    ``NEVER`` when there is no such point: then only the expressions raise ``urgent``.
     """
     classifier = MessageClassifier(model)
-    candidates: list[tuple[float, RiskLevel]] = []
+    candidates: list[tuple[float, float, RiskLevel]] = []
     without_risk = paged_without_risk = 0
     for text, level in validation:
         got = classifier.classify(text).risk
         without_risk += level is RiskLevel.NONE
         paged_without_risk += level is RiskLevel.NONE and got is RiskLevel.URGENT
-        if got is RiskLevel.CONCERN:
-            candidates.append((model.read(text)[1], level))
-    table = Table(title=f"urgency head on {len(validation)} validation messages")
+        if got is RiskLevel.CONCERN and not head_held_back(text):
+            scores, urgency = model.read(text)
+            personal = scores[Label.CRISIS] + scores[Label.SESSION_CONTENT]
+            candidates.append((urgency, personal, level))
+    options: list[tuple[int, float, HeadPoint, list[HeadPoint]]] = []
+    for mass in URGENT_PERSONAL_MASSES:
+        points = _head_curve(candidates, mass, paged_without_risk, without_risk)
+        chosen = _lowest_within_bounds(points)
+        found = chosen.turned[RiskLevel.URGENT] if chosen else -1
+        console.print(
+            f"urgency head, personal mass >= {mass}: "
+            + (f"threshold {chosen.threshold:.2f}, {found} urgent turned" if chosen else "none")
+        )
+        if chosen:
+            options.append((found, mass, chosen, points))
+    if not options:
+        console.print("urgency head: no threshold meets both bounds; never")
+        return NEVER, 0.0
+    most = max(found for found, *_ in options)
+    # The highest floor that loses almost nothing: logistics stay logistics.
+    _, mass, chosen, points = max(
+        (option for option in options if option[0] >= URGENT_KEEP_SHARE * most),
+        key=lambda option: option[1],
+    )
+    table = Table(title=f"urgency head on {len(validation)} validation messages, mass >= {mass}")
     for column in (
         "threshold",
         "turned urgent",
@@ -367,36 +445,18 @@ def urgent_threshold(
         "none paged",
     ):
         table.add_column(column, justify="right")
-    chosen = NEVER
-    searching = True
-    for candidate in reversed(URGENT_CANDIDATES):
-        turned = [level for urgency, level in candidates if urgency >= candidate]
-        count = {level: turned.count(level) for level in RiskLevel}
-        precision = count[RiskLevel.URGENT] / max(len(turned), 1)
-        none_paged = (paged_without_risk + count[RiskLevel.NONE]) / max(without_risk, 1)
-        if round(candidate * 100) % 5 == 0:
+    for point in points:
+        if round(point.threshold * 100) % 5 == 0:
             table.add_row(
-                f"{candidate:.2f}",
-                str(len(turned)),
-                *(
-                    str(count[level])
-                    for level in (RiskLevel.URGENT, RiskLevel.CONCERN, RiskLevel.NONE)
-                ),
-                f"{precision:.3f}",
-                f"{none_paged:.2%}",
+                f"{point.threshold:.2f}",
+                str(sum(point.turned.values())),
+                *(str(point.turned[level]) for level in LEVELS),
+                f"{point.precision:.3f}",
+                f"{point.none_paged:.2%}",
             )
-        if not searching or len(turned) < URGENT_MIN_FLAGGED:
-            continue
-        if precision < URGENT_PRECISION_TARGET or none_paged > MAX_NONE_PAGED:
-            searching = False
-        else:
-            chosen = float(candidate)
     console.print(table)
-    if chosen == NEVER:
-        console.print("urgency head: no threshold meets both bounds; never")
-    else:
-        console.print(f"urgency head: threshold {chosen:.2f}")
-    return round(chosen, 3)
+    console.print(f"urgency head: threshold {chosen.threshold:.2f}, personal mass {mass}")
+    return round(chosen.threshold, 3), mass
 
 
 def significant(value: float) -> float:
@@ -410,7 +470,7 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
     thresholds: dict[str, float],
     crisis_threshold: float,
     reassured_threshold: float,
-    urgent: float,
+    urgent: tuple[float, float],
     metadata: dict[str, object],
 ) -> bytes:
     idf = vectorizer.idf_
@@ -432,7 +492,8 @@ def export(  # noqa: PLR0917 (a private helper called once, in order)
             "reassured_threshold": reassured_threshold,
             "personal_mass": PERSONAL_MASS,
             "urgency_bias": significant(float(head.intercept_[0])),
-            "urgent_threshold": urgent,
+            "urgent_threshold": urgent[0],
+            "urgent_personal_mass": urgent[1],
         },
         "metadata": metadata,
         "vocabulary": vocabulary,
@@ -556,7 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         weights,
         args.seed,
     )
-    urgent = NEVER
+    urgent = (NEVER, 0.0)
     data = export(
         vectorizer, model, head, thresholds, crisis_threshold, reassured, urgent, metadata
     )

@@ -191,10 +191,35 @@ def test_the_urgency_head_turns_only_a_risk_sign_and_never_a_reassured_one() -> 
     logistics = "Can we move tonight's session? I'm at the station and the train is cancelled"
     assert model.read(logistics)[1] >= model.urgent_threshold
     assert load_default_classifier().classify(logistics).risk is RiskLevel.NONE
+    # Read as a concern, with urgent-sounding words, but mostly about logistics (the
+    # personal-mass floor) or about missing a session (the attendance rule): concern.
+    for text in (
+        "I won't make it tonight, the car won't start. Can we do Thursday?",
+        "hiya, I wont be in tonight, meant to say earlier. feeling ok just knackered",
+    ):
+        assert model.read(text)[1] >= model.urgent_threshold
+        assert load_default_classifier().classify(text).risk is RiskLevel.CONCERN
     # A risk sign, danger in the words, and the writer says they are safe: concern.
     reassured = "I'm not suicidal, I've given my pills to my mum to look after"
     assert model.read(reassured)[1] >= model.urgent_threshold
     assert load_default_classifier().classify(reassured).risk is RiskLevel.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("text", "attending"),
+    [
+        ("I won't make tonight, sorry", True),
+        ("cant make it in tomorrow sorry", True),
+        ("can't make our session on Thursday", True),
+        ("I can't come in today, flu", True),
+        ("I won't make it through tonight", False),
+        ("I won't be here tonight", False),
+        ("I'm not going to make it to Friday", False),
+        ("I won't make it", False),
+    ],
+)
+def test_saying_one_will_not_come_is_told_from_not_surviving(text: str, attending: bool) -> None:
+    assert expressions.about_attending(text) is attending
 
 
 def test_the_urgency_is_a_probability_and_the_labels_are_unchanged() -> None:
@@ -389,8 +414,8 @@ def test_its_urgent_alerts_are_mostly_right(classifier: Classifier, name: str) -
 
 @pytest.mark.xfail(
     reason="known gap (docs/classifiers.md): the expressions and the urgency head page for "
-    "0.85 (own) and 0.77 (second test set) of the urgent messages, at 0.81 and 0.87 "
-    "precision; on the own test set 1.8 % of messages without risk page",
+    "0.82 (own) and 0.75 (second test set) of the urgent messages, at 0.82 and 0.89 "
+    "precision; on the own test set 1.4 % of messages without risk page",
     strict=False,
 )
 @pytest.mark.parametrize("name", TESTSETS)

@@ -102,3 +102,14 @@ def test_the_validation_and_second_test_sets_share_no_message_with_training() ->
     assert training & second == set()
     assert validation & second == set()
     assert validation & _texts(TESTSET) == set()
+
+
+def test_second_validation_files_second_pass_agrees_with_the_first() -> None:
+    first = _by_sha([VALIDATION / "written-validation-2.jsonl"])
+    second = _rows(LABELS / "validation-2-second-pass.jsonl")
+    assert len(second) == 150
+    assert [row["sha256"] for row in second if row["sha256"] not in first] == []
+    levels = [(first[row["sha256"]]["level"], row["level"]) for row in second]
+    topics = [(first[row["sha256"]]["label"], row["label"]) for row in second]
+    assert kappa(levels) >= 0.7
+    assert kappa(topics) >= 0.7

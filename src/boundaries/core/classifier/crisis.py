@@ -1510,6 +1510,18 @@ _FIGURATIVE = re.compile(
 )
 
 
+#: Saying one will not attend ("I won't make tonight", "can't be in on Thursday"),
+#: with what is missed named. "I won't make it (through) tonight" and "I'm not going to
+#: make it to Friday" may be about surviving, so they are not attending.
+_ATTENDING = re.compile(
+    r"\b(?:wont|cant|cannot|will not|wont be able to|not able to|unable to)"
+    r" (?:make(?: it in| it along)?|come(?: in)?|be in|attend|get (?:there|in))"
+    r"(?: (?:our|my|the|this|tonights?|todays?|tomorrows?))?"
+    r" (?:tonight|today|tomorrow|session|appointment|class|group|this evening|this week|on|at"
+    r"|till|until|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+)
+
+
 def _negated(clean: str, start: int) -> bool:
     """Whether a negator governs the match starting at ``start``."""
     before = clean[:start].rsplit("|", 1)[-1].split()[-_NEGATION_WINDOW:]
@@ -1768,3 +1780,13 @@ def reassures(text: str) -> bool:
     """
     clean = _clean(text)
     return _REASSURANCE.search(clean) is not None or _FIGURATIVE.search(clean) is not None
+
+
+def about_attending(text: str) -> bool:
+    """Whether ``text`` says the writer will not come to something ("won't make tonight").
+
+    The urgency head reads "won't" and "tonight" as danger; in a message about missing
+    a session they are logistics. Only the head's reading is held back by this: an
+    expression of risk in the same message still raises its own level.
+    """
+    return _ATTENDING.search(_clean(text)) is not None

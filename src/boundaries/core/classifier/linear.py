@@ -68,6 +68,9 @@ class LinearModel:
     #: A message at ``concern`` becomes ``urgent`` on the model's reading alone when its
     #: urgency reaches this (above 1.0: never); chosen on our validation messages.
     urgent_threshold: float
+    #: ... and only when risk and session content together hold at least this much of
+    #: the probability (a message mainly about logistics is never turned).
+    urgent_personal_mass: float
     metadata: Mapping[str, Any]
     _word_rows: dict[str, dict[str, _Row]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -149,6 +152,7 @@ def _parse(document: Mapping[str, Any]) -> LinearModel:
         personal_mass=float(crisis["personal_mass"]),
         urgency_bias=float(crisis["urgency_bias"]),
         urgent_threshold=float(crisis.get("urgent_threshold", NEVER)),
+        urgent_personal_mass=float(crisis.get("urgent_personal_mass", 0.0)),
         metadata=document.get("metadata", {}),
     )
 

@@ -13,10 +13,11 @@ silences an expression that carries its own ("I don't want to live", "I'm not
 ok, I want to die"): see ``crisis``.
 
 A message at ``concern`` (by an expression or the model) that is not reassured
-becomes ``urgent`` when the model's urgency head, trained for urgent against
-everything else, reaches the artefact's ``urgent_threshold``: the threshold at
-which nine in ten of the messages it would raise were urgent among validation
-messages we wrote and never trained on (docs/classifiers.md).
+and that the model reads as mainly personal (``urgent_personal_mass``) becomes
+``urgent`` when the model's urgency head, trained for urgent against everything
+else, reaches the artefact's ``urgent_threshold``. Both are chosen on validation
+messages we wrote and never trained on, within the issue's bounds on pages: nine
+in ten right, at most 1 % of messages without risk (docs/classifiers.md).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from boundaries.core.classifier.base import Classification
 from boundaries.core.classifier.linear import LinearModel
 from boundaries.core.types import Label, RiskLevel
 
-__all__ = ["MessageClassifier"]
+__all__ = ["MessageClassifier", "head_held_back"]
 
 #: The crisis score reported when an expression fired: above every threshold, so
 #: crisis is also the top label, without claiming the certainty of 1.0.
@@ -54,6 +55,16 @@ SHORT_WORDS = 4
 SHORT_THRESHOLD = 0.6
 #: Top labels whose messages are read part by part.
 _MIXING = frozenset({Label.SCHEDULING, Label.POLICY_QUESTION})
+
+
+def head_held_back(text: str) -> bool:
+    """Whether the urgency head may not turn ``text``'s concern into urgent.
+
+    When the message denies risk, puts it in the past, uses a figure of speech or says
+    the writer will not come to a session. (``classify`` reuses what it already
+    knows of the first three; the training script asks this.)
+    """
+    return crisis.assess(text).suppressed or crisis.reassures(text) or crisis.about_attending(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +103,17 @@ class MessageClassifier:
                 scores[Label.CRISIS] = probability * REASSURED_DAMPING
         elif level is RiskLevel.NONE and probability >= self.model.crisis_threshold:
             scores[Label.CRISIS] = probability * REASSURED_DAMPING
-        if level is RiskLevel.CONCERN and urgency >= self.model.urgent_threshold:
+        if (
+            level is RiskLevel.CONCERN
+            and urgency >= self.model.urgent_threshold
+            and probability + scores[Label.SESSION_CONTENT] >= self.model.urgent_personal_mass
+        ):
             # A risk sign, and the urgency head reads danger now in the rest of the words
             # (a plan, means, a farewell said indirectly) that no expression names.
-            if reassured is None:
-                reassured = risk.suppressed or crisis.reassures(full)
-            if not reassured:
+            held_back = (
+                reassured if reassured is not None else risk.suppressed or crisis.reassures(full)
+            ) or crisis.about_attending(full)
+            if not held_back:
                 level = RiskLevel.URGENT
                 evidence.append(
                     "the message model reads danger now "
