@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # One BLAS thread: sums in a fixed order, so retraining on one machine gives the same
 # artefact (across CPUs, TOLERANCE below keeps the results equal to ~1e-5).
@@ -193,6 +194,12 @@ def fit(
     matrix = vectorizer.fit_transform(tokens)
     rows, columns = np.nonzero(targets)
     share = weights[rows] / targets.sum(axis=1)[rows]
+    return vectorizer, _regression(matrix[rows], columns, share, seed)
+
+
+def _regression(
+    features: Any, targets: np.ndarray, weights: np.ndarray, seed: int
+) -> LogisticRegression:
     model = LogisticRegression(
         C=C,
         class_weight="balanced",
@@ -203,8 +210,8 @@ def fit(
     with warnings.catch_warnings():
         # A model that stopped before converging would differ from machine to machine.
         warnings.simplefilter("error", ConvergenceWarning)
-        model.fit(matrix[rows], columns, sample_weight=share)
-    return vectorizer, model
+        model.fit(features, targets, sample_weight=weights)
+    return model
 
 
 def fit_urgency(
@@ -215,17 +222,7 @@ def fit_urgency(
     seed: int,
 ) -> LogisticRegression:
     """The urgency head: urgent against everything else, on the same features."""
-    head = LogisticRegression(
-        C=C,
-        class_weight="balanced",
-        tol=TOLERANCE,
-        max_iter=MAX_ITERATIONS,
-        random_state=seed,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
-        head.fit(vectorizer.transform(tokens), urgent.astype(int), sample_weight=weights)
-    return head
+    return _regression(vectorizer.transform(tokens), urgent.astype(int), weights, seed)
 
 
 def predict(
