@@ -12,8 +12,9 @@ the model needs the higher "reassured" threshold instead. Negation never
 silences an expression that carries its own ("I don't want to live", "I'm not
 ok, I want to die"): see ``crisis``.
 
-A message at ``concern`` (by an expression or the model) that is not reassured
-and that the model reads as mainly personal (``urgent_personal_mass``) becomes
+A message at ``concern`` (by an expression or the model) that the model reads as
+mainly personal (``urgent_personal_mass``), and that neither reassures nor says the
+writer will not come to a session (``head_held_back``), becomes
 ``urgent`` when the model's urgency head, trained for urgent against everything
 else, reaches the artefact's ``urgent_threshold``. Both are chosen on validation
 messages we wrote and never trained on, within the issue's bounds on pages: nine
