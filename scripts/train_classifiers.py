@@ -589,6 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress.advance(task)
 
     truth = targets.astype(bool)
+    is_urgent = np.array([ex.level is RiskLevel.URGENT for ex in examples])
     crisis_column = LABELS.index(Label.CRISIS)
     if args.folds:
         thresholds = label_thresholds(out_of_fold, truth, console)
@@ -597,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             scores=out_of_fold[:, crisis_column],
             personal=out_of_fold[:, crisis_column] + out_of_fold[:, session_column],
             truth=truth[:, crisis_column],
-            urgent=np.array([ex.level is RiskLevel.URGENT for ex in examples]),
+            urgent=is_urgent,
             expressed=expressed,
             own=weights > 1,
             console=console,
@@ -607,13 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         crisis_threshold, reassured = 0.3, 0.6
     thresholds[str(Label.CRISIS)] = crisis_threshold
     metadata = describe(examples, weights, args.folds, args.seed)
-    head = fit_urgency(
-        vectorizer,
-        tokens,
-        np.array([ex.level is RiskLevel.URGENT for ex in examples]),
-        weights,
-        args.seed,
-    )
+    head = fit_urgency(vectorizer, tokens, is_urgent, weights, args.seed)
     urgent = (NEVER, 0.0)
     data = export(
         vectorizer, model, head, thresholds, crisis_threshold, reassured, urgent, metadata

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from boundaries.core.types import RiskLevel
 
-__all__ = ["RiskAssessment", "assess", "reassures"]
+__all__ = ["RiskAssessment", "about_attending", "assess", "reassures"]
 
 
 @dataclass(frozen=True, slots=True)

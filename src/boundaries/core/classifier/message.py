@@ -58,14 +58,22 @@ SHORT_THRESHOLD = 0.6
 _MIXING = frozenset({Label.SCHEDULING, Label.POLICY_QUESTION})
 
 
-def head_held_back(text: str) -> bool:
+def head_held_back(
+    text: str, risk: crisis.RiskAssessment | None = None, reassured: bool | None = None
+) -> bool:
     """Whether the urgency head may not turn ``text``'s concern into urgent.
 
-    When the message denies risk, puts it in the past, uses a figure of speech or says
-    the writer will not come to a session. (``classify`` reuses what it already
-    knows of the first three; the training script asks this.)
+    When the message reassures (denies risk, puts it in the past, uses a figure of
+    speech) or says the writer will not come to a session. ``classify`` passes what it
+    already knows (``risk``, ``reassured``); the training script asks with the text.
     """
-    return crisis.assess(text).suppressed or crisis.reassures(text) or crisis.about_attending(text)
+    if reassured is None:
+        reassured = _reassured(text, risk or crisis.assess(text))
+    return reassured or crisis.about_attending(text)
+
+
+def _reassured(text: str, risk: crisis.RiskAssessment) -> bool:
+    return risk.suppressed or crisis.reassures(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +95,7 @@ class MessageClassifier:
             probability >= self.model.crisis_threshold
             and probability + scores[Label.SESSION_CONTENT] >= self.model.personal_mass
         ):
-            reassured = risk.suppressed or crisis.reassures(full)
+            reassured = _reassured(full, risk)
             limit = (
                 self.model.crisis_reassured_threshold if reassured else self.model.crisis_threshold
             )
@@ -104,22 +112,19 @@ class MessageClassifier:
                 scores[Label.CRISIS] = probability * REASSURED_DAMPING
         elif level is RiskLevel.NONE and probability >= self.model.crisis_threshold:
             scores[Label.CRISIS] = probability * REASSURED_DAMPING
+        # A risk sign, and the urgency head reads danger now in the rest of the words (a
+        # plan, means, a farewell said indirectly) that no expression names.
         if (
             level is RiskLevel.CONCERN
             and urgency >= self.model.urgent_threshold
             and probability + scores[Label.SESSION_CONTENT] >= self.model.urgent_personal_mass
+            and not head_held_back(full, risk, reassured)
         ):
-            # A risk sign, and the urgency head reads danger now in the rest of the words
-            # (a plan, means, a farewell said indirectly) that no expression names.
-            held_back = (
-                reassured if reassured is not None else risk.suppressed or crisis.reassures(full)
-            ) or crisis.about_attending(full)
-            if not held_back:
-                level = RiskLevel.URGENT
-                evidence.append(
-                    "the message model reads danger now "
-                    f"(urgency {urgency:.3f}, threshold {self.model.urgent_threshold:g})"
-                )
+            level = RiskLevel.URGENT
+            evidence.append(
+                "the message model reads danger now "
+                f"(urgency {urgency:.3f}, threshold {self.model.urgent_threshold:g})"
+            )
         labels: set[Label] = {
             label
             for label, score in scores.items()
